@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Install (idempotent) and open the dashboard on the bundled claims table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/streamlit run dashboard/app.py "$@"

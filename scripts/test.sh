@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install (idempotent), lint, print the benchmarks' figures, run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/ruff check .
+.venv/bin/python -m benchmarks.extract_speed
+.venv/bin/python -m benchmarks.dashboard_speed
+.venv/bin/python -m pytest -q "$@"
