@@ -367,7 +367,7 @@ def header_lines(applied: Counter[str], today: str) -> list[str]:
         f"# Source: jionlp {jionlp_version} dictionary/china_location.txt (NBS division codes,"
         f" data as of {SOURCE_DATA_DATE}); levels province, city, county, plus NBS zones as site",
         f"# Centroids: cpca {cpca_version} resources/adcodes.csv ({CENTROID_DATA_DATE} adcodes; one"
-        " point per unit, matched by code or by short name within the prefecture)",
+        " point per unit, matched by code, else by name within the prefecture or province)",
         f"# Corrections: extract/data/region_corrections.csv ({counts})",
         f"# Generated: {today}",
     ]
