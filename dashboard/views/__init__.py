@@ -1,0 +1,23 @@
+"""One module per part of the page; each draws what `dashboard.data` computes.
+
+The tab names live here because more than one view switches tabs (the
+drill-down opens the document view); they are also the ?tab= query values,
+so they stay fixed whatever the language.
+"""
+
+TAB_KEY = "tab"
+TAB_CHARTS = "📈 图表 Charts"
+TAB_MAP = "🗺️ 地图 Map"
+TAB_TABLE = "📋 表格 Table"
+TAB_CONFLICTS = "⚔️ 冲突 Conflicts"
+TAB_DOCUMENTS = "📄 文档 Documents"
+TAB_UPLOAD = "➕ 上传 Add text"
+TAB_ABOUT = "ℹ️ 关于 About"
+TABS: tuple[str, ...] = (TAB_CHARTS, TAB_MAP, TAB_TABLE, TAB_CONFLICTS, TAB_DOCUMENTS,
+                         TAB_UPLOAD, TAB_ABOUT)
+
+# Plotly's own camera button downloads a PNG in the browser; name the file.
+def plotly_config(name: str) -> dict:
+    """Chart config: PNG download named after the chart, no Plotly logo."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": f"zhibiao_{name}", "scale": 2}}

@@ -1,0 +1,186 @@
+"""The figures: an indicator over the years, regions side by side, a region's profile.
+
+Every point carries (region, indicator, year, kind) as customdata, so a click
+anywhere drills into the same fact. Targets and forecasts are dashed and
+hollow and say so in the legend; a fact stated with different values gets a
+red ✕ at each value instead of one of them being silently plotted.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import data
+from dashboard.formatting import axis_scale, format_claim_value
+from dashboard.i18n import KINDS, PLANNED_KINDS, category_label, label
+from dashboard.views import plotly_config
+from dashboard.views.drilldown import on_chart_select
+
+PALETTE: tuple[str, ...] = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                            "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+CONFLICT_COLOUR = "#c0392b"
+MAX_LINES = 12
+MAX_BARS = 30
+LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380,
+          "font": {"family": "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, "
+                             "sans-serif"},
+          "legend": {"orientation": "h", "y": -0.2}, "clickmode": "event+select",
+          "plot_bgcolor": "white", "hovermode": "closest"}
+
+KEY_CHART_INDICATOR = "chart"
+KEY_CHART_UNIT = "unit"
+KEY_BAR_YEAR = "bar_year"
+KEY_PROFILE_REGION = "profile"
+KEY_LINE = "line_chart"
+KEY_BAR = "bar_chart"
+KEY_PROFILE = "profile_chart"
+
+
+def kind_name(kind: str) -> str:
+    """Legend word for a kind: 实际 for what happened, else the kind's own name."""
+    if kind == "level":
+        return label("actual")
+    zh, en = KINDS.get(kind, (kind, kind))
+    return f"{zh} {en}"
+
+
+def _hover(row: pd.Series, unit: str) -> str:
+    """Hover text: formatted value, number of sources, and the conflict if any."""
+    text = format_claim_value(row["value"], unit, row["qualifier"], row["kind"])
+    text += f"<br>{int(row['n'])} 条来源 sources"
+    if row["conflict"]:
+        low = format_claim_value(row["low"], unit)
+        high = format_claim_value(row["high"], unit)
+        text += f"<br>⚔️ 数值冲突 conflicting: {low} – {high}"
+    return text
+
+
+def line_figure(series: pd.DataFrame, indicator: str, unit: str) -> go.Figure:
+    """Indicator over the years, one line per region and kind."""
+    divisor, axis_unit = axis_scale(series["value"], unit)
+    fig = go.Figure()
+    regions = list(dict.fromkeys(series["region"]))[:MAX_LINES]
+    colour = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(regions)}
+    for (region, kind), rows in series[series["region"].isin(regions)].groupby(
+            ["region", "kind"], sort=False):
+        planned = kind in PLANNED_KINDS
+        rows = rows.sort_values("year")
+        fig.add_trace(go.Scatter(
+            x=rows["year"], y=rows["value"] / divisor, mode="lines+markers",
+            name=f"{region} · {kind_name(kind)}",
+            line={"color": colour[region], "dash": "dash" if planned else "solid"},
+            marker={"size": 9, "symbol": "circle-open" if planned else "circle"},
+            customdata=[[region, indicator, int(y), kind] for y in rows["year"]],
+            hovertext=[_hover(r, unit) for _, r in rows.iterrows()],
+            hovertemplate=f"<b>{region}</b> %{{x}}<br>%{{hovertext}}<extra></extra>",
+        ))
+    conflicts = series[series["conflict"] & series["region"].isin(regions)]
+    if len(conflicts):
+        points = pd.concat([conflicts.assign(shown=conflicts["low"]),
+                            conflicts.assign(shown=conflicts["high"])])
+        fig.add_trace(go.Scatter(
+            x=points["year"], y=points["shown"] / divisor, mode="markers",
+            name=f"⚔️ {label('conflict_mark')}",
+            marker={"symbol": "x", "size": 12, "color": CONFLICT_COLOUR},
+            customdata=[[r.region, indicator, int(r.year), r.kind]
+                        for r in points.itertuples()],
+            hovertext=[_hover(r, unit) for _, r in points.iterrows()],
+            hovertemplate="<b>%{customdata[0]}</b> %{x}<br>%{hovertext}<extra></extra>",
+        ))
+    fig.update_layout(**LAYOUT, title=f"{indicator} ({axis_unit})",
+                      xaxis={"title": label("year"), "dtick": 1, "gridcolor": "#eee"},
+                      yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee"})
+    return fig
+
+
+def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int) -> go.Figure:
+    """Regions side by side for one indicator and year; a conflict shows its spread."""
+    divisor, axis_unit = axis_scale(values["value"], unit)
+    values = values.head(MAX_BARS)
+    fig = go.Figure()
+    for kind, rows in values.groupby("kind", sort=False):
+        planned = kind in PLANNED_KINDS
+        spread = rows["conflict"]
+        fig.add_trace(go.Bar(
+            x=rows["region"], y=rows["value"] / divisor, name=kind_name(kind),
+            text=[format_claim_value(r.value, unit, r.qualifier, r.kind)
+                  + (" ⚔️" if r.conflict else "") for r in rows.itertuples()],
+            textposition="outside",
+            marker={"pattern": {"shape": "/" if planned else ""},
+                    "line": {"color": ["#c0392b" if c else "rgba(0,0,0,0)" for c in spread],
+                             "width": 2}},
+            error_y={"type": "data", "symmetric": False,
+                     "array": ((rows["high"] - rows["value"]) / divisor).where(spread, 0),
+                     "arrayminus": ((rows["value"] - rows["low"]) / divisor).where(spread, 0),
+                     "color": CONFLICT_COLOUR},
+            customdata=[[r.region, indicator, year, r.kind] for r in rows.itertuples()],
+            hovertext=[_hover(r, unit) for _, r in rows.iterrows()],
+            hovertemplate="<b>%{x}</b><br>%{hovertext}<extra></extra>",
+        ))
+    fig.update_layout(**LAYOUT, barmode="group", title=f"{indicator} · {year} ({axis_unit})",
+                      yaxis={"title": axis_unit, "gridcolor": "#eee"})
+    return fig
+
+
+def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
+    """Claims about one region by category and indicator (horizontal bars)."""
+    top = profile.head(25).iloc[::-1]
+    fig = go.Figure()
+    for i, (category, rows) in enumerate(top.groupby("category", sort=False)):
+        fig.add_trace(go.Bar(
+            y=rows["indicator"], x=rows["n"], orientation="h",
+            name=category_label(category), marker={"color": PALETTE[i % len(PALETTE)]},
+            customdata=[[region, ind, None, None] for ind in rows["indicator"]],
+            hovertemplate="%{y}: %{x} 条 claims<extra></extra>",
+        ))
+    fig.update_layout(**{**LAYOUT, "height": max(300, 24 * len(top) + 120)},
+                      title=f"{region} · {label('n_claims')}", barmode="stack",
+                      yaxis={"categoryorder": "total ascending"},
+                      xaxis={"title": label("n_claims"), "gridcolor": "#eee"})
+    return fig
+
+
+def render_charts(df: pd.DataFrame) -> None:
+    """Indicator picker, then the line, bar and profile figures, each clickable."""
+    indicators = [i for i in df["indicator"].value_counts().index if i]
+    if not indicators:
+        st.info(label("no_match"))
+        return
+    first = data.best_indicator(df) or indicators[0]
+    ordered = [first, *[i for i in indicators if i != first]]
+    pick, unit_pick, year_pick = st.columns([3, 1, 1])
+    indicator = pick.selectbox(label("pick_indicator"), ordered, key=KEY_CHART_INDICATOR)
+    units = data.units_for(df, indicator)
+    unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""
+    years = data.years_for(df, indicator, unit)
+    year = year_pick.selectbox(label("pick_year"), years, key=KEY_BAR_YEAR) if years else None
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"##### {label('line_title')}")
+        series = data.indicator_series(df, indicator, unit)
+        if series.empty:
+            st.caption(label("no_match"))
+        else:
+            st.plotly_chart(line_figure(series, indicator, unit), key=KEY_LINE,
+                            on_select=on_chart_select(KEY_LINE), selection_mode="points",
+                            config=plotly_config("line"))
+    with right:
+        st.markdown(f"##### {label('bar_title')}")
+        if year is not None:
+            values = data.regions_in_year(df, indicator, unit, year)
+            st.plotly_chart(bar_figure(values, indicator, unit, year), key=KEY_BAR,
+                            on_select=on_chart_select(KEY_BAR), selection_mode="points",
+                            config=plotly_config("bar"))
+
+    st.markdown(f"##### {label('profile_title')}")
+    regions = data.top_regions(df)
+    region = st.selectbox(label("pick_region"), regions, key=KEY_PROFILE_REGION)
+    if region:
+        profile = data.region_profile(df, region)
+        st.plotly_chart(profile_figure(profile, region), key=KEY_PROFILE,
+                        on_select=on_chart_select(KEY_PROFILE), selection_mode="points",
+                        config=plotly_config("profile"))
+    st.caption(label("png_hint"))

@@ -1,0 +1,44 @@
+"""Conflicts: one fact, different values in different sentences, shown side by side.
+
+The charts plot one value per fact; this view is where an analyst sees every
+competing value with its sentence and source and judges which to trust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import kind_label, label
+from dashboard.views.drilldown import claim_card
+
+MAX_GROUPS = 20
+
+
+def render_conflicts(df: pd.DataFrame, claims: pd.DataFrame,
+                     text_of: Callable[[str], str | None]) -> None:
+    """Each conflicting fact among the filtered rows, with all its claims, as a row of cards.
+
+    The competing claims come from the whole table: a filter on one document
+    must not hide the other document's value.
+    """
+    ids = df.loc[df[data.CONFLICT_ID] >= 0, data.CONFLICT_ID].unique()
+    groups = len(ids)
+    if groups == 0:
+        st.success(label("no_conflicts"))
+        return
+    st.markdown(f"**{groups:,}** · {label('conflicts_intro')}")
+    table = data.conflict_table(claims[claims[data.CONFLICT_ID].isin(ids[:MAX_GROUPS])])
+    for _, rows in table.groupby(data.CONFLICT_ID, sort=False):
+        first = rows.iloc[0]
+        year = "" if np.isnan(first["year"]) else f" · {int(first['year'])}"
+        st.markdown(f"#### ⚔️ {first['region']} · {first['indicator']}{year} · "
+                    f"{kind_label(str(first['kind']))}")
+        columns = st.columns(min(len(rows), 4))
+        for i, (_, row) in enumerate(rows.head(8).iterrows()):
+            with columns[i % len(columns)]:
+                claim_card(row, text_of, conflict=True)

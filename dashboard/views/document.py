@@ -1,0 +1,58 @@
+"""Document view: a whole source text with every extracted claim highlighted.
+
+Offsets are Python str indices into the text decoded as UTF-8 with the BOM
+stripped (the extractor's contract), so the marks land on the quoted numbers;
+hovering a mark shows what was extracted from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.formatting import format_claim_value, highlight_spans
+from dashboard.i18n import PLANNED_KINDS, kind_label, label
+from dashboard.views.drilldown import DOCUMENT_KEY
+
+
+def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
+    """(start, end, tooltip, css class) for each claim of one document."""
+    spans = []
+    for row in claims.itertuples():
+        value = format_claim_value(row.value, str(row.unit), str(row.qualifier), str(row.kind))
+        year = "" if row.year != row.year else f" {int(row.year)}"
+        tooltip = (f"{row.region} · {row.indicator}{year} · {value} · {kind_label(str(row.kind))}"
+                   f" · 置信度 confidence {row.confidence:.2f}")
+        css = "zb-claim"
+        if row.confidence < data.LOW_CONFIDENCE:
+            css += " zb-low"
+        if str(row.kind) in PLANNED_KINDS:
+            css += " zb-planned"
+        spans.append((int(row.start), int(row.end), tooltip, css))
+    return spans
+
+
+def render_document(df: pd.DataFrame, docs: list[str], text_of: Callable[[str], str | None],
+                    dates: dict[str, str]) -> None:
+    """Pick a document; show its metadata, its claims' count and its marked-up text."""
+    if not docs:
+        st.info(label("no_data"))
+        return
+    if st.session_state.get(DOCUMENT_KEY) not in docs:
+        st.session_state[DOCUMENT_KEY] = docs[0]
+    doc = st.selectbox(label("pick_document"), docs, key=DOCUMENT_KEY)
+    claims = df[df["doc"] == doc]
+    text = text_of(doc)
+    date = dates.get(doc) or next(iter(claims["doc_date"].astype(str)), "")
+    st.caption(f"📄 {doc} · {label('doc_date')}: {date or '—'} · {len(claims)} {label('claims')}"
+               + (f" · {len(text):,} 字 characters" if text else ""))
+    if text is None:
+        st.warning(label("doc_missing"))
+        return
+    st.caption("🟨 抽取的数字 extracted number · 🟦 目标/预测 target/forecast · "
+               "🟧 虚线：低置信度 dashed: low confidence")
+    with st.container(height=620, border=True):
+        st.html(f"<div class='zb-doc'>{highlight_spans(text, claim_spans(claims))}</div>")

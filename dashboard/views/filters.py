@@ -1,0 +1,63 @@
+"""The sidebar filters, bound to the URL so a copied link reopens the same view.
+
+Each widget's key is its query parameter (?region=北京市&years=2020&years=2023),
+and Streamlit keeps defaults out of the URL, so a plain link stays clean.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.data import LOW_CONFIDENCE, FilterOptions, Filters
+from dashboard.i18n import category_label, kind_label, label
+
+# Widget keys double as query-parameter names: short and stable, never translated.
+KEY_REGION = "region"
+KEY_SUBREGIONS = "sub"
+KEY_YEARS = "years"
+KEY_INDICATOR = "indicator"
+KEY_CATEGORY = "category"
+KEY_KIND = "kind"
+KEY_DOC = "doc"
+KEY_SURE = "sure"
+FILTER_KEYS: tuple[str, ...] = (KEY_REGION, KEY_SUBREGIONS, KEY_YEARS, KEY_INDICATOR,
+                                KEY_CATEGORY, KEY_KIND, KEY_DOC, KEY_SURE)
+
+
+def render_filters(options: FilterOptions) -> Filters:
+    """Draw the filter widgets in the sidebar and return what they select."""
+    st.sidebar.header(label("filters"))
+    regions = st.sidebar.multiselect(
+        label("region"), options.regions, key=KEY_REGION, bind="query-params",
+        format_func=lambda r: options.region_labels.get(r, r),
+        placeholder="北京市, 江津区 …",
+    )
+    include_sub = st.sidebar.toggle(label("include_subregions"), value=True,
+                                    key=KEY_SUBREGIONS, bind="query-params")
+    years = None
+    if options.year_range and options.year_range[0] < options.year_range[1]:
+        chosen = st.sidebar.slider(label("year"), *options.year_range,
+                                   value=options.year_range, key=KEY_YEARS, bind="query-params")
+        years = None if tuple(chosen) == options.year_range else (int(chosen[0]), int(chosen[1]))
+    indicators = st.sidebar.multiselect(label("indicator"), options.indicators,
+                                        key=KEY_INDICATOR, bind="query-params")
+    categories = st.sidebar.multiselect(label("category"), options.categories,
+                                        format_func=category_label, key=KEY_CATEGORY,
+                                        bind="query-params")
+    kinds = st.sidebar.multiselect(label("kind"), options.kinds, format_func=kind_label,
+                                   key=KEY_KIND, bind="query-params")
+    docs = st.sidebar.multiselect(label("doc"), options.docs, key=KEY_DOC, bind="query-params")
+    hide_low = st.sidebar.toggle(
+        label("hide_low_conf"), value=False, key=KEY_SURE, bind="query-params",
+        help=f"置信度低于 {LOW_CONFIDENCE} 的行 · rows with confidence below {LOW_CONFIDENCE}",
+    )
+    return Filters(
+        regions=tuple(regions),
+        include_subregions=include_sub,
+        years=years,
+        indicators=tuple(indicators),
+        categories=tuple(categories),
+        kinds=tuple(kinds),
+        docs=tuple(docs),
+        hide_low_confidence=hide_low,
+    )

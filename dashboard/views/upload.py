@@ -1,0 +1,108 @@
+"""Bring your own text: upload .txt files or paste text, extracted on the spot.
+
+Uploaded documents join the data for this browser session only; they are kept
+in session state (text and rows) and never written to disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import label
+
+UPLOADS_KEY = "uploads"
+MESSAGE_KEY = "upload_messages"
+
+
+@dataclass(frozen=True)
+class UploadedDoc:
+    """One user document: its name, text, the date given, and what was extracted."""
+
+    doc: str
+    text: str
+    date: dt.date | None
+    claims: pd.DataFrame
+
+
+def load_extractor() -> tuple[Callable[..., list[dict]] | None, str | None]:
+    """The extractor's text API, or None and the reason it cannot be imported."""
+    try:
+        from extract import extract_text
+    except ImportError as error:  # the extractor is developed alongside; say why
+        return None, str(error)
+    return extract_text, None
+
+
+def decode_upload(data_bytes: bytes) -> str:
+    """UTF-8 (BOM stripped) first, GB18030 when the bytes are not UTF-8, as the extractor reads."""
+    try:
+        return data_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data_bytes.decode("gb18030", errors="replace")
+
+
+def extract_document(doc: str, text: str, date: dt.date | None,
+                     extractor: Callable[..., list[dict]]) -> UploadedDoc:
+    """Run the extractor on one text and keep its rows with the text."""
+    records = extractor(text, doc, date)
+    return UploadedDoc(doc, text, date, data.rows_from_records(records))
+
+
+def uploaded_docs() -> list[UploadedDoc]:
+    """Documents added in this session, oldest first."""
+    return st.session_state.setdefault(UPLOADS_KEY, [])
+
+
+def add_documents(new: list[UploadedDoc]) -> None:
+    """Add documents to the session, replacing any with the same name."""
+    names = {d.doc for d in new}
+    kept = [d for d in uploaded_docs() if d.doc not in names]
+    st.session_state[UPLOADS_KEY] = kept + new
+
+
+def _extract_submitted() -> None:
+    """Form callback: runs before the page, so new rows show on this very rerun."""
+    extractor, _ = load_extractor()
+    if extractor is None:
+        return
+    files = st.session_state.get("upload_files") or []
+    texts = [(f.name, decode_upload(f.getvalue())) for f in files]
+    pasted = st.session_state.get("paste_text") or ""
+    if pasted.strip():
+        texts.append(((st.session_state.get("paste_name") or "").strip() or "pasted.txt", pasted))
+    date = st.session_state.get("upload_date")
+    added = [extract_document(doc, text, date, extractor) for doc, text in texts]
+    add_documents(added)
+    st.session_state[MESSAGE_KEY] = [f"{d.doc}: {len(d.claims)} {label('claims')}" for d in added]
+
+
+def render_upload() -> None:
+    """Upload or paste, pick an optional date, extract, and list what was added."""
+    extractor, problem = load_extractor()
+    if extractor is None:
+        st.warning(f"{label('extractor_missing')}: {problem}")
+    with st.form("upload_form"):
+        st.file_uploader(label("upload_files"), type=["txt"], accept_multiple_files=True,
+                         key="upload_files")
+        st.text_area(label("paste_text"), height=160, key="paste_text")
+        st.text_input(label("paste_name"), value="pasted.txt", key="paste_name")
+        st.date_input("文档日期（可选，用于“今年”“去年”） Document date (optional)",
+                      value=None, key="upload_date")
+        st.form_submit_button(label("extract_button"), disabled=extractor is None,
+                              on_click=_extract_submitted)
+    for message in st.session_state.pop(MESSAGE_KEY, []):
+        st.success(message)
+    docs = uploaded_docs()
+    if docs:
+        st.markdown(f"**{label('added_docs')}**")
+        st.dataframe(pd.DataFrame({
+            label("doc"): [d.doc for d in docs],
+            label("n_claims"): [len(d.claims) for d in docs],
+            "字数 characters": [len(d.text) for d in docs],
+        }), hide_index=True)

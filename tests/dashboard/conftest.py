@@ -1,0 +1,40 @@
+"""Shared fixtures for the dashboard tests: the hand-made claims table and its texts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CLAIMS_CSV = FIXTURES / "claims.csv"
+DOCS_DIR = FIXTURES / "docs"
+REGIONS_CSV = FIXTURES / "regions.csv"
+APP = ROOT / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def fixture_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app at the fixture table, texts and region table."""
+    monkeypatch.setenv("ZHIBIAO_DATA", str(CLAIMS_CSV))
+    monkeypatch.setenv("ZHIBIAO_DOCS", str(DOCS_DIR))
+    monkeypatch.setenv("ZHIBIAO_REGIONS", str(REGIONS_CSV))
+
+
+@pytest.fixture
+def corpus():
+    """The fixture table loaded as the app loads it."""
+    from dashboard import data
+
+    return data.load_corpus(CLAIMS_CSV, REGIONS_CSV)
+
+
+@pytest.fixture
+def claims(corpus):
+    """The fixture claims frame."""
+    return corpus.claims

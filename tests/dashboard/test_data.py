@@ -1,0 +1,201 @@
+"""Data access without Streamlit: loading, filters, conflicts, aggregates, export."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CLAIMS_CSV, DOCS_DIR, REGIONS_CSV
+
+from dashboard import data
+from dashboard.data import DrillTarget, Filters
+
+
+def test_fixture_offsets_point_at_the_quotes(claims: pd.DataFrame) -> None:
+    for row in claims.itertuples():
+        text = data.read_text(DOCS_DIR / str(row.doc))
+        assert text[row.start:row.end] == row.quote
+        assert row.quote in row.sentence
+
+
+def test_load_types_and_ids(claims: pd.DataFrame) -> None:
+    assert len(claims) == 23
+    assert isinstance(claims["region"].dtype, pd.CategoricalDtype)
+    assert claims["year"].dtype == np.float64
+    assert claims["claim_id"].tolist() == list(range(23))
+    assert claims.loc[claims["quote"] == "2184.3万人", "value"].item() == pytest.approx(2.1843e7)
+
+
+def test_missing_and_empty_tables_are_explained(tmp_path: Path) -> None:
+    missing = data.load_corpus(tmp_path / "nope.csv", REGIONS_CSV)
+    assert missing.problem == "missing" and missing.claims.empty
+    assert list(missing.claims.columns[:13]) == list(data.COLUMNS[:13])
+    empty_file = tmp_path / "empty.csv"
+    empty_file.write_bytes(b"")
+    assert data.load_corpus(empty_file, REGIONS_CSV).problem == "empty"
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(",".join(data.COLUMNS) + "\n", encoding="utf-8-sig")
+    loaded = data.load_corpus(header_only, REGIONS_CSV)
+    assert loaded.problem == "empty" and loaded.claims.empty
+
+
+def test_spec_only_table_gets_neutral_extras(tmp_path: Path) -> None:
+    raw = pd.read_csv(CLAIMS_CSV, encoding="utf-8-sig").iloc[:, :13]
+    path = tmp_path / "spec.parquet"
+    raw.to_parquet(path)
+    loaded = data.load_corpus(path, REGIONS_CSV).claims
+    assert (loaded["confidence"] == 1.0).all()
+    assert set(loaded["province"].astype(str)) == {""}
+
+
+def test_claims_path_from_argument_env_or_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(data.CLAIMS_ENV, raising=False)
+    assert data.claims_path([]) == data.DEFAULT_CLAIMS
+    monkeypatch.setenv(data.CLAIMS_ENV, "/tmp/x.csv")
+    assert data.claims_path([]) == Path("/tmp/x.csv")
+    assert data.claims_path(["--data", "/tmp/y.parquet"]) == Path("/tmp/y.parquet")
+    assert data.claims_path(["--data=/tmp/z.csv"]) == Path("/tmp/z.csv")
+
+
+def regions_of(df: pd.DataFrame) -> set[str]:
+    return set(df["region"].astype(str))
+
+
+def test_region_filter_includes_subregions_by_code_and_province(claims) -> None:
+    tianjin = data.apply_filters(claims, Filters(regions=("天津市",)))
+    assert regions_of(tianjin) == {"天津市", "河北区", "滨海新区", "天津港"}
+    only = data.apply_filters(claims, Filters(regions=("天津市",), include_subregions=False))
+    assert regions_of(only) == {"天津市"} and len(only) == 3
+    hebei = data.apply_filters(claims, Filters(regions=("河北省",)))
+    # 河北区 is a district of Tianjin, not part of 河北省.
+    assert regions_of(hebei) == {"河北省", "张家口市"}
+
+
+def test_year_range_drops_undated_rows_and_filters_combine(claims) -> None:
+    years = data.apply_filters(claims, Filters(years=(2021, 2022)))
+    assert set(years["year"]) == {2021.0, 2022.0}
+    combined = data.apply_filters(claims, Filters(
+        regions=("北京市",), years=(2021, 2022), indicators=("常住人口",), kinds=("level",)))
+    assert sorted(combined["value"]) == [2.1843e7, 2.1886e7, 2.225e7]
+    by_doc = data.apply_filters(claims, Filters(docs=("fx_jiangjin.txt",), categories=("economy",)))
+    assert regions_of(by_doc) == {"江津区"} and len(by_doc) == 4
+
+
+def test_hide_low_confidence(claims) -> None:
+    sure = data.apply_filters(claims, Filters(hide_low_confidence=True))
+    assert len(sure) == len(claims) - 3  # 河北省 0.5, 河北区 0.4, 江津区 0.55
+    assert (sure["confidence"] >= data.LOW_CONFIDENCE).all()
+
+
+def test_conflict_detection(claims) -> None:
+    conflicts = data.conflict_table(claims)
+    assert conflicts["conflict_id"].nunique() == 1
+    assert sorted(conflicts["doc"].astype(str)) == ["fx_beijing.txt", "fx_news.txt"]
+    assert set(conflicts["quote"]) == {"2184.3万人", "2225万人"}
+
+
+def test_rounding_and_target_are_not_conflicts() -> None:
+    base = {"doc": "d.txt", "region": "北京市", "indicator": "常住人口", "unit": "人",
+            "year": 2022, "qualifier": "exact"}
+    rows = data.rows_from_records([
+        {**base, "value": 2.1843e7, "kind": "level"},
+        {**base, "value": 2.184e7, "kind": "level", "qualifier": "approx"},
+        {**base, "value": 2.3e7, "kind": "target"},
+        {**base, "value": 9.9e7, "kind": "level", "year": None},
+    ])
+    assert (rows["conflict_id"] == -1).all()
+
+
+def test_region_hierarchy_groups_districts_under_parents(corpus) -> None:
+    options = data.filter_options(corpus.claims, corpus.region_table)
+    labels = options.region_labels
+    assert labels["江津区"] == "重庆市 › 江津区"
+    assert labels["河北区"] == "天津市 › 河北区"
+    assert labels["张家口市"] == "河北省 › 张家口市"
+    order = options.regions
+    assert order[0] == "京津冀"
+    assert order.index("天津市") < order.index("河北区") < order.index("河北省")
+    assert order.index("河北省") < order.index("张家口市")
+    assert options.year_range == (2016, 2026)
+
+
+def test_indicator_series_keeps_kinds_apart_and_flags_conflicts(claims) -> None:
+    series = data.indicator_series(claims, "常住人口", "人")
+    beijing_2022 = series[(series["region"] == "北京市") & (series["year"] == 2022)
+                          & (series["kind"] == "level")].iloc[0]
+    assert beijing_2022["conflict"]
+    assert beijing_2022["value"] == 2.1843e7  # the more confident claim
+    assert (beijing_2022["low"], beijing_2022["high"]) == (2.1843e7, 2.225e7)
+    target = series[(series["kind"] == "target")].iloc[0]
+    assert (target["region"], target["year"], target["conflict"]) == ("北京市", 2025, False)
+    # 江津区's undated 常住人口 cannot sit on a year axis.
+    assert "江津区" not in set(series["region"])
+
+
+def test_regions_in_year_and_profile(claims) -> None:
+    bars = data.regions_in_year(claims, "地区生产总值", "元", 2022)
+    assert list(bars["region"]) == ["北京市", "天津市", "滨海新区"]
+    profile = data.region_profile(claims, "江津区")
+    top = profile.iloc[0][["category", "indicator", "n"]].tolist()
+    assert top == ["economy", "地区生产总值", 4]
+    assert data.units_for(claims, "地区生产总值") == ["元", "%"]
+
+
+def test_map_counts_by_province_and_points(corpus) -> None:
+    per_province, points = data.map_counts(corpus.claims, corpus.region_table)
+    counts = dict(zip(per_province["province"], per_province["n"], strict=True))
+    assert counts == {"北京市": 9, "天津市": 6, "重庆市": 5, "河北省": 2}
+    jiangjin = points[points["region"] == "江津区"].iloc[0]
+    assert (jiangjin["n"], jiangjin["lon"]) == (5, 106.26)
+    assert "天津港" not in set(points["region"])  # no centroid in the region table
+
+
+@pytest.mark.parametrize(("selection", "expected"), [
+    ({"selection": {"points": [{"customdata": ["北京市", "常住人口", 2022, "level"]}]}},
+     DrillTarget(region="北京市", indicator="常住人口", year=2022, kind="level")),
+    ({"selection": {"points": [{"customdata": ["江津区", "地区生产总值", None, None]}]}},
+     DrillTarget(region="江津区", indicator="地区生产总值")),
+    ({"selection": {"points": [{"location": "天津市"}]}}, DrillTarget(province="天津市")),
+    ({"selection": {"points": []}}, None),
+    (None, None),
+])
+def test_drill_from_selection(selection, expected) -> None:
+    assert data.drill_from_selection(selection) == expected
+
+
+def test_drill_claims(claims) -> None:
+    point = data.drill_claims(claims, DrillTarget(region="北京市", indicator="常住人口",
+                                                  year=2022, kind="level"))
+    assert set(point["quote"]) == {"2184.3万人", "2225万人"}
+    province = data.drill_claims(claims, DrillTarget(province="天津市"))
+    assert len(province) == 6
+    row_id = int(claims.loc[claims["quote"] == "2225万人", "claim_id"].item())
+    by_row = data.drill_claims(claims, DrillTarget(claim_id=row_id))
+    assert by_row["quote"].tolist()[0] == "2225万人"
+    assert set(by_row["quote"]) == {"2225万人", "2184.3万人", "4.3万人"}
+
+
+def test_csv_download_has_bom_chinese_and_integer_years(claims) -> None:
+    filtered = data.apply_filters(claims, Filters(regions=("江津区",)))
+    payload = data.to_csv_bytes(filtered)
+    assert payload.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig", dtype={"year": "Int64"})
+    assert list(back.columns) == list(data.COLUMNS)
+    assert set(back["region"]) == {"江津区"} and len(back) == 5
+    assert ",2016," in payload.decode("utf-8-sig") and "2016.0" not in payload.decode("utf-8-sig")
+
+
+def test_combine_adds_session_rows_and_redoes_conflicts(claims) -> None:
+    extra = data.rows_from_records([{
+        "doc": "mine.txt", "start": 0, "end": 7, "quote": "1100亿元", "sentence": "1100亿元",
+        "value": 1.1e11, "unit": "元", "qualifier": "exact", "kind": "forecast",
+        "region": "江津区", "year": 2021, "indicator": "地区生产总值", "category": "economy",
+    }])
+    merged = data.combine(claims, [extra])
+    assert len(merged) == len(claims) + 1
+    assert merged["claim_id"].is_unique
+    jiangjin = merged[(merged["region"] == "江津区") & (merged["kind"] == "forecast")]
+    assert (jiangjin["conflict_id"] >= 0).all() and len(jiangjin) == 2
