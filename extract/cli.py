@@ -1,0 +1,94 @@
+"""Command line: python -m extract PATH [PATH ...] -o OUT [--date D] [--jobs N].
+
+Exit status: 0 when every file was read, 1 when some were skipped (each
+reported on stderr in one line), 2 when nothing could be read or the
+arguments are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .pipeline import extract_text
+from .read import ReadError, iter_text_files, load_manifests, parse_date, read_document
+from .write import FORMATS, open_writer
+
+_CHUNK = 8  # documents per task sent to a worker process
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m extract",
+        description="Extract every numeric claim about a place from Chinese text files.")
+    parser.add_argument("paths", nargs="+", type=Path, help=".txt files or folders (recursive)")
+    parser.add_argument("-o", "--output", required=True, type=Path,
+                        help=f"output table: {', '.join(FORMATS)}")
+    parser.add_argument("--date", type=parse_date,
+                        help="document date (YYYY-MM-DD) for 今年/去年; beats manifest.csv and the text")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="worker processes (default 1; 0 = one per core)")
+    args = parser.parse_args(argv)
+    if args.output.suffix.lower() not in FORMATS:
+        parser.error(f"output must end in one of {', '.join(FORMATS)}: {args.output}")
+    return args
+
+
+def _extract_file(task: tuple[Path, dt.date | None]) -> tuple[str, list[dict[str, Any]] | str]:
+    """Read and extract one file; a ReadError comes back as its message."""
+    path, date = task
+    try:
+        document = read_document(path, date)
+    except ReadError as err:
+        return str(path), str(err)
+    return str(path), extract_text(document.text, document.name, document.date)
+
+
+def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[tuple[str, Any]]:
+    if jobs == 1 or len(tasks) < 2:
+        yield from map(_extract_file, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs or None) as pool:
+        yield from pool.map(_extract_file, tasks, chunksize=_CHUNK)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    files = list(iter_text_files(args.paths))
+    if not files:
+        print("extract: no .txt files found in the given paths", file=sys.stderr)
+        return 2
+    manifest = load_manifests(files)
+    tasks = [(f, args.date or manifest.get(f.name)) for f in files]
+    show_progress = sys.stderr.isatty()
+    writer, read, skipped, claims = None, 0, 0, 0
+    try:
+        for done, (name, result) in enumerate(_results(tasks, args.jobs), start=1):
+            if isinstance(result, str):
+                skipped += 1
+                print(f"extract: skipped {name}: {result}", file=sys.stderr)
+                continue
+            read += 1
+            if writer is None:
+                writer = open_writer(args.output)
+            writer.write(result)
+            claims += len(result)
+            if show_progress:
+                print(f"\rextract: {done}/{len(tasks)} files, {claims} claims",
+                      end="", file=sys.stderr, flush=True)
+    finally:
+        if writer is not None:
+            writer.close()
+    if show_progress:
+        print(file=sys.stderr)
+    if not read:
+        print("extract: nothing could be read; no output written", file=sys.stderr)
+        return 2
+    print(f"extract: {claims} claims from {read} files -> {args.output}"
+          + (f" ({skipped} skipped)" if skipped else ""), file=sys.stderr)
+    return 1 if skipped else 0

@@ -1,0 +1,223 @@
+"""Find numbers with their magnitude word and unit, and drop those that are not claims.
+
+The scan runs on normalised text (see `normalise`). A number counts only when
+a unit or counter follows it (or a magnitude word lets the indicator supply
+one later); dates, codes, ordinals and rhetorical counts are dropped here,
+from the shape of the text around the number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import cn2an
+
+from .tables import load_table, longest_match
+
+_CN_DIGITS = "零〇一二两三四五六七八九十"
+_NUMBER = re.compile(
+    r"(?P<ratio>\d+(?:\.\d+)?(?::\d+(?:\.\d+)?){2,})"
+    r"|百分之(?P<pct>[零〇一二两三四五六七八九十百点]+)"
+    r"|(?P<ar>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"|(?P<cn>[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
+)
+_RANGE_LINK = re.compile(r" ?(?:至|到|—|–|~|～|-) ?(?=[\d零〇一二两三四五六七八九十])")
+# Characters that, touching a number, make it part of a code, a formula, a
+# clock time or a date (5G, PM2.5, 3+2, 5:00, 022-2302, 2024/12).
+_CODE_NEIGHBOURS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_{}+:/-.#@×*=<>")
+# A counter this small, written in Chinese numerals, usually counts rhetorical
+# items (四个意识, 十项行动, 七种能力) or a phase (二期工程) rather than things in the world.
+_RHETORICAL_COUNTERS = frozenset("个项条种类点面批支次大地化期")
+_RHETORICAL_MAX = 10
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    """A number found in the clean text, before any context is read."""
+
+    start: int            # clean offsets of the quote: the number through its unit
+    end: int
+    value: float          # in base units
+    unit: str             # base unit, "" when only a magnitude was given
+    unit_kind: str        # measure / counter / rate / "" (none)
+    qualifier: str        # from the words inside or right after the quote, "" if none
+    after: int            # clean offset just past any trailing qualifier word
+    written_chinese: bool
+    group: int = 0        # the parts of one ratio share a group id (0: not a ratio)
+
+
+@cache
+def _units() -> dict[str, tuple[str, str]]:
+    return {row["surface"]: (row["unit"], row["kind"]) for row in load_table("units")}
+
+
+@cache
+def _magnitudes() -> dict[str, float]:
+    return {row["word"]: float(row["factor"]) for row in load_table("magnitudes")}
+
+
+@cache
+def _not_claim_context() -> dict[str, tuple[str, ...]]:
+    where: dict[str, list[str]] = {"line": [], "before": [], "after": []}
+    for row in load_table("not_claim_context"):
+        where[row["where"]].append(row["word"])
+    return {key: tuple(words) for key, words in where.items()}
+
+
+def _in_excluded_context(text: str, start: int, end: int) -> bool:
+    """True for numbers on metadata lines (定价, 电话) or in 用3天时间-style durations."""
+    context = _not_claim_context()
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    before = text[max(line_start, start - 3):start]
+    return (any(word in line for word in context["line"])
+            or any(before.endswith(word) for word in context["before"])
+            or any(text.startswith(word, end) for word in context["after"]))
+
+
+@cache
+def _after_qualifiers() -> dict[str, str]:
+    return {row["word"]: row["qualifier"] for row in load_table("qualifiers")
+            if row["position"] == "after"}
+
+
+def parse_chinese_number(text: str) -> float | None:
+    """Value of a Chinese numeral (十五, 两千, 六十八点七, 二〇二四); None if it is not one."""
+    if not any(ch in _CN_DIGITS for ch in text) or text == "一":
+        return None
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _skip_space(text: str, pos: int) -> int:
+    return pos + 1 if pos < len(text) and text[pos] == " " else pos
+
+
+def _read_tail(text: str, pos: int) -> tuple[int, float, str, str, str]:
+    """Read magnitude word, 余/多 and unit after a number ending at `pos`.
+
+    Returns (end of quote, factor, unit, unit kind, qualifier). A unit that
+    starts with a magnitude character (千瓦, 百分点) wins over the magnitude.
+    """
+    units, magnitudes, quals = _units(), _magnitudes(), _after_qualifiers()
+    factor, qualifier, end = 1.0, "", pos
+    cur = _skip_space(text, pos)
+    while cur < len(text):
+        if text[cur] in quals and len(text[cur]) == 1 and text[cur] in "余多":
+            qualifier, cur = quals[text[cur]], cur + 1
+            continue
+        unit = longest_match(text, cur, units, 7)
+        if unit:
+            base, kind = units[unit]
+            return cur + len(unit), factor, base, kind, qualifier
+        magnitude = longest_match(text, cur, magnitudes, 2)
+        if magnitude and factor == 1.0:
+            factor = magnitudes[magnitude]
+            cur = end = cur + len(magnitude)
+            cur = _skip_space(text, cur)
+            continue
+        break
+    return end, factor, "", "", qualifier
+
+
+def _trailing_qualifier(text: str, pos: int, qualifier: str) -> tuple[str, int]:
+    """A 左右/以上/以下 right after the quote overrides 余/多 inside it."""
+    for word, qual in _after_qualifiers().items():
+        if len(word) > 1 and text.startswith(word, pos):
+            return qual, pos + len(word)
+    return qualifier, pos
+
+
+def _is_code(text: str, start: int, end: int) -> bool:
+    """True when the number touches characters that make it part of a code or date."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before in _CODE_NEIGHBOURS:
+        return True
+    if after in _CODE_NEIGHBOURS:
+        # 3.5% is matched whole; a trailing dot only ends a sentence, a dash may start a range.
+        return not (after == "." and not text[end + 1:end + 2].isdigit()) and after != "-"
+    return False
+
+
+def _raw_numbers(text: str) -> Iterator[tuple[re.Match[str], float]]:
+    for match in _NUMBER.finditer(text):
+        if match["ar"]:
+            yield match, float(match["ar"].replace(",", ""))
+        elif match["cn"]:
+            value = parse_chinese_number(match["cn"])
+            if value is not None:
+                yield match, value
+        elif match["pct"]:
+            value = parse_chinese_number(match["pct"])
+            if value is not None:
+                yield match, value
+        else:
+            yield match, 0.0
+
+
+def _ratio_parts(match: re.Match[str], group: int) -> Iterator[NumberSpan]:
+    """Each share of a ratio such as 11.1:57.9:31.0, as a percent."""
+    pos = match.start()
+    for part in match["ratio"].split(":"):
+        yield NumberSpan(pos, pos + len(part), float(part), "%", "rate", "", pos + len(part),
+                         False, group)
+        pos += len(part) + 1
+
+
+def find_numbers(text: str) -> list[NumberSpan]:
+    """Every number in `text` that could be a claim, in order of position.
+
+    A number with no unit followed by a range link (1至1.5小时, 3-5万元) opens
+    a range; the range becomes one claim, quoted whole, valued at its upper end.
+    """
+    found: list[NumberSpan] = []
+    waiting: list[int] = []  # starts of the numbers that opened a range
+    range_next = -1  # where the second number of a range is expected
+    group = 0
+    for match, value in _raw_numbers(text):
+        start, end = match.span()
+        if match["ratio"]:
+            group += 1
+            found.extend(_ratio_parts(match, group))
+            continue
+        in_range = start == range_next
+        if not in_range:
+            waiting.clear()
+        if text[start - 1:start] == "第" or (not in_range and _is_code(text, start, end)):
+            continue
+        chinese = bool(match["cn"] or match["pct"])
+        if match["pct"]:
+            quote_end, factor, unit, kind, qualifier = end, 1.0, "%", "rate", ""
+        else:
+            quote_end, factor, unit, kind, qualifier = _read_tail(text, end)
+        link = None if unit else _RANGE_LINK.match(text, quote_end)
+        if link:
+            waiting.append(start)
+            range_next = link.end()
+            continue
+        if (kind == "excluded" or (not unit and factor == 1.0)
+                or (chinese and value <= _RHETORICAL_MAX and _is_rhetorical(text, start, quote_end))
+                or text[quote_end:quote_end + 1] == "半"  # 1个半小时: a duration
+                or _in_excluded_context(text, start, quote_end)):
+            continue
+        qualifier, after = _trailing_qualifier(text, quote_end, qualifier)
+        if waiting:  # a range is one claim: its upper bound, at most
+            start, qualifier = waiting[0], qualifier or "at_most"
+        found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after,
+                                chinese))
+    return found
+
+
+def _is_rhetorical(text: str, start: int, end: int) -> bool:
+    """A small Chinese-numeral count in quotes or with a rhetorical counter (四个意识)."""
+    unit_char = text[end - 1]
+    quoted = start and text[start - 1] in "“‘「『\"'"
+    closing = text[end:end + 1]
+    return bool(quoted or unit_char in _RHETORICAL_COUNTERS or (closing and closing in "大”’」』"))

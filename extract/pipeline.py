@@ -1,0 +1,113 @@
+"""The extraction pipeline, in order: normalise, find numbers, qualify, region, year, indicator.
+
+`extract_text` is a pure function of one document's text (and optional
+date), so a corpus can be split across processes. Offsets are found in the
+normalised text and mapped back, so every row has text[start:end] == quote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from .columns import COLUMNS
+from .indicators import label_indicator, list_subject, noun_after
+from .normalise import Normalised, normalise
+from .numbers import NumberSpan, find_numbers
+from .qualify import classify_kind, qualifier_before
+from .regions import RegionResolver
+from .segment import Sentences, clause_start, split_sentences
+from .years import infer_document_date, resolve_year, target_year
+
+
+def _original_span(norm: Normalised, start: int, end: int) -> tuple[int, int]:
+    """Map a clean [start, end) to the original text, end mapped from its last character."""
+    return norm.to_original(start), norm.to_original(end - 1) + 1
+
+
+def _sentence_span(norm: Normalised, text: str, sentences: Sentences, index: int) -> tuple[int, int]:
+    start, end = _original_span(norm, sentences.starts[index], max(sentences.ends[index],
+                                                                     sentences.starts[index] + 1))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every numeric claim in `text` as a row dict keyed by `COLUMNS`."""
+    norm = normalise(text)
+    clean = norm.clean
+    numbers = find_numbers(clean)
+    if not numbers:
+        return []
+    doc_date = date or infer_document_date(clean)
+    doc_year = doc_date.year if doc_date else None
+    sentences = split_sentences(clean)
+    regions = RegionResolver.for_text(clean)
+    rows = []
+    previous: NumberSpan | None = None
+    for number in numbers:
+        row = _claim_row(norm, text, sentences, regions, number, previous, numbers, doc_year)
+        row.update(doc=doc, doc_date=doc_date.isoformat() if doc_date else "")
+        rows.append(row)
+        previous = number
+    return rows
+
+
+def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: RegionResolver,
+               number: NumberSpan, previous: NumberSpan | None, numbers: list[NumberSpan],
+               doc_year: int | None) -> dict[str, Any]:
+    """One row: the number read in the windows around it."""
+    clean = norm.clean
+    s_index = sentences.index_of(number.start)
+    s_start = sentences.starts[s_index]
+    c_start = clause_start(clean, s_start, number.start)
+    same_sentence = previous is not None and previous.end > s_start and previous.end <= number.start
+    seg_start = max(c_start, previous.after) if same_sentence and previous else c_start
+    if number.group and previous is not None and previous.group == number.group:
+        seg_start = c_start  # later parts of a ratio share the first part's words
+    windows = {"sentence": clean[s_start:number.start], "clause": clean[c_start:number.start],
+               "segment": clean[seg_start:number.start]}
+
+    # Qualifier and kind.
+    qualifier = number.qualifier or qualifier_before(clean, number.start) or "exact"
+    goal_year = target_year(windows["sentence"])
+    has_target = goal_year is not None and (doc_year is None or goal_year > doc_year)
+    kind, sign = classify_kind(windows, number.unit, has_target)
+
+    # Region and year.
+    paragraph_start = clean.rfind("\n", 0, s_start) + 1
+    region, region_conf = regions.resolve(s_start, c_start, paragraph_start, number.start)
+    year = resolve_year(windows["sentence"], doc_year)
+
+    # Indicator: a 分别 list gives each number its own subject.
+    before_list = sum(1 for n in numbers if c_start <= n.start < number.start
+                      and clean.find("分别", c_start, n.start) >= 0)
+    subject = list_subject(windows["clause"], before_list)
+    label_windows = [subject] if subject else []
+    label_windows += [windows["segment"], windows["clause"], windows["sentence"]]
+    after = noun_after(clean, number.end) if number.unit_kind == "counter" else ""
+    indicator = label_indicator(label_windows, after, number.unit_kind)
+
+    start, end = _original_span(norm, number.start, number.end)
+    sent_start, sent_end = _sentence_span(norm, text, sentences, s_index)
+    confidence = math.prod((region_conf, year.confidence, indicator.confidence)) ** (1 / 3)
+    return {
+        "start": start, "end": end, "quote": text[start:end],
+        "sentence": text[sent_start:sent_end],
+        "value": sign * number.value if kind == "change" else number.value,
+        "unit": number.unit or indicator.unit,
+        "qualifier": qualifier, "kind": kind,
+        "region": region.name, "year": year.year,
+        "indicator": indicator.label, "category": indicator.category,
+        "region_code": region.code, "region_level": region.level,
+        "province": region.province, "confidence": round(confidence, 2),
+    }
+
+
+def empty_row() -> dict[str, Any]:
+    """A row with every column, for writers that need the schema of an empty table."""
+    return dict.fromkeys(COLUMNS)

@@ -1,0 +1,79 @@
+"""Attach a qualifier (约, 超, 不到 ...) and a kind (level, change, share ...) to a number.
+
+Both come from cue words in the tables, read in the window each cue governs:
+a qualifier from the few characters just before the number (or the suffix the
+number finder already read), a kind from the sentence, clause or segment
+before the number as the kind table says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .tables import load_table, longest_ending
+
+_RATE_UNITS = frozenset({"%", "成", "‰"})
+_BEFORE_WINDOW = 4  # 达到约 / 下降超: a qualifier word sits right before the number
+
+
+@dataclass(frozen=True)
+class KindCue:
+    """One row of kind_cues.csv."""
+
+    word: str
+    kind: str
+    scope: str
+    blocked_by: str
+    sign: int
+    max_gap: int | None
+
+
+@cache
+def _before_qualifiers() -> dict[str, str]:
+    return {row["word"]: row["qualifier"] for row in load_table("qualifiers")
+            if row["position"] == "before"}
+
+
+@cache
+def _kind_cues() -> tuple[KindCue, ...]:
+    return tuple(KindCue(r["word"], r["kind"], r["scope"], r["blocked_by"], int(r["sign"]),
+                         int(r["max_gap"]) if r["max_gap"] else None)
+                 for r in load_table("kind_cues"))
+
+
+def qualifier_before(text: str, start: int) -> str:
+    """The qualifier a word right before the number gives, or ""."""
+    words = _before_qualifiers()
+    for gap in range(0, 2):  # allow one connecting character: 超过了, 约为
+        word = longest_ending(text, start - gap, words, _BEFORE_WINDOW)
+        if word:
+            return words[word]
+    return ""
+
+
+def classify_kind(windows: dict[str, str], unit: str, has_target_year: bool) -> tuple[str, int]:
+    """Kind and sign for a number, given the text before it in each scope.
+
+    `windows` maps a scope (sentence, clause, segment) to the text from that
+    scope's start up to the number. Share cues only count for rates (%, 成):
+    a count can be in a 覆盖率 sentence without being a share.
+    """
+    found = [("target", 1)] if has_target_year else []
+    for cue in _kind_cues():
+        window = windows[cue.scope]
+        at = window.rfind(cue.word)
+        if at < 0:
+            continue
+        follower = window[at + len(cue.word):at + len(cue.word) + 1]
+        if cue.blocked_by and follower and follower in cue.blocked_by:
+            continue
+        if cue.max_gap is not None and len(window) - at - len(cue.word) > cue.max_gap:
+            continue
+        if cue.kind == "share" and unit not in _RATE_UNITS:
+            continue
+        found.append((cue.kind, cue.sign))
+    if not found:
+        return "level", 1
+    order = ("forecast", "target", "change", "cumulative", "share")
+    return min(found, key=lambda f: order.index(f[0]))

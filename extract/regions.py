@@ -1,0 +1,289 @@
+"""Resolve the region a claim is about, from its sentence and from the whole document.
+
+Every region name in the document is found once with an Aho-Corasick
+automaton over the region table (full names, short names, aliases). Short
+names of cities and counties count only where their province is named in the
+document too (新华社 is no 新华区 in a Tianjin article), and only where jieba
+agrees the name is a whole word. Villages, towns and ports are found from
+their suffix. A claim takes the nearest topic mention before it in its
+sentence, then in its paragraph, then the document's own region.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+import jieba
+
+from .tables import load_table
+
+LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
+              "site": 5, "township": 5, "village": 6}
+_MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+# A mention right after one of these is the object of the sentence (引进北京项目),
+# not the place the figure describes.
+_OBJECT_MARKERS = ("引进", "迁出", "迁至", "流向", "来自", "赴", "向", "与", "对接", "服务",
+                   "承接", "转移", "联合", "疏解", "离开", "前往", "抵达", "到")
+_LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,3}?(?:村|镇|乡|街道|港)(?![\u4e00-\u9fff]?(?:镇|村))")
+# A place name before 村/镇 is rare in jieba's dictionary; a common word there
+# (困难村, 示范村, 美丽乡村) names a kind of village, not one village.
+_COMMON_WORD_FREQ = 500
+_NOT_NAME_START = frozenset("个名家所项条全本该各每某其这那此村镇乡")
+_NOT_PLACE_NAMES = frozenset(
+    ["农村", "乡村", "山村", "渔村", "全村", "本村", "该村", "各村", "新农村", "中关村", "文明村", "示范村", "重点村", "贫困村", "脱贫村", "行政村", "自然村", "城乡", "全镇", "本镇", "该镇", "各镇", "城镇", "乡镇", "小镇", "特色小镇", "重镇", "集镇", "港口", "海港", "空港", "陆港", "出海港", "枢纽港", "母港", "城中村", "村镇", "各乡", "全乡", "本乡", "家乡", "老乡", "下乡", "返乡", "故乡"])
+
+
+@dataclass(frozen=True)
+class Region:
+    """One row of the region table."""
+
+    name: str
+    code: str
+    level: str
+    province: str
+    parent_code: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A region named in the clean text."""
+
+    start: int
+    end: int
+    region: Region
+    explicit: bool = True  # False for 全市/全区-style words resolved later
+
+
+@cache
+def _table() -> tuple[list[Region], dict[str, list[int]], dict[str, str]]:
+    """Regions, surface form → region indexes, and one-character aliases."""
+    regions: list[Region] = []
+    surfaces: dict[str, list[int]] = {}
+    single: dict[str, str] = {}
+    for row in load_table("regions"):
+        index = len(regions)
+        regions.append(Region(row["name"], row["code"], row["level"], row["province"],
+                              row["parent_code"]))
+        forms = {row["name"], row["short"], *filter(None, row["aliases"].split("|"))}
+        for form in filter(None, forms):
+            if len(form) == 1:
+                single[form] = row["name"]
+            else:
+                surfaces.setdefault(form, []).append(index)
+    return regions, surfaces, single
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    _, surfaces, _ = _table()
+    automaton = ahocorasick.Automaton()
+    for form, indexes in surfaces.items():
+        automaton.add_word(form, (form, tuple(indexes)))
+    automaton.make_automaton()
+    return automaton
+
+
+@cache
+def _by_name() -> dict[str, Region]:
+    regions, _, _ = _table()
+    return {r.name: r for r in reversed(regions)}
+
+
+@cache
+def _macro_members() -> dict[frozenset[str], str]:
+    return {frozenset(row["members"].split("|")): row["macro"] for row in load_table("macro_regions")}
+
+
+@cache
+def _relative_words() -> dict[str, str]:
+    return {row["word"]: row["level"] for row in load_table("region_words")}
+
+
+@cache
+def region_by_name(name: str) -> Region | None:
+    """The region table's row for a full name, if any."""
+    return _by_name().get(name)
+
+
+def _is_whole_word(text: str, start: int, end: int) -> bool:
+    """jieba's view, on a small window, of whether text[start:end] is not cut out of a word."""
+    lo, hi = max(0, start - 6), min(len(text), end + 6)
+    bounds, pos = set(), lo
+    for token in jieba.cut(text[lo:hi], HMM=False):
+        bounds.add(pos)
+        pos += len(token)
+    bounds.add(pos)
+    return start in bounds and end in bounds
+
+
+def _raw_mentions(text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
+    """Leftmost-longest matches of region surface forms."""
+    hits = sorted(((end - len(form) + 1, end + 1, form, idx)
+                   for end, (form, idx) in _automaton().iter(text)),
+                  key=lambda h: (h[0], -(h[1] - h[0])))
+    chosen, last_end = [], -1
+    for hit in hits:
+        if hit[0] >= last_end:
+            chosen.append(hit)
+            last_end = hit[1]
+    return chosen
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every region mention in the document, ambiguities settled by the document's provinces."""
+    regions, _, _ = _table()
+    raw = _raw_mentions(text)
+    # Places the document names by full name (or provinces, however named)
+    # anchor the short names of the places inside them.
+    named = Counter(regions[i].code for _, _, form, idx in raw for i in idx
+                    if regions[i].level == "province" or (form == regions[i].name and len(form) > 2))
+    named_provinces = Counter(regions[i].province for _, _, form, idx in raw for i in idx
+                              if regions[i].level == "province" or form == regions[i].name)
+    mentions: list[Mention] = []
+    for start, end, form, idx in raw:
+        candidates = [regions[i] for i in idx]
+        full = [r for r in candidates if r.name == form and len(form) > 2]
+        pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
+                        or (r.level == "city" and named_provinces[r.province])
+                        or named[r.parent_code] or named[r.code]]
+        if not pool or (not full and not _is_whole_word(text, start, end)):
+            continue
+        best = max(pool, key=lambda r: (named_provinces[r.province], -LEVEL_RANK[r.level]))
+        mentions.append(Mention(start, end, best))
+    mentions.extend(_local_mentions(text))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _local_mentions(text: str) -> list[Mention]:
+    """Villages, towns, streets and ports named by their suffix (田庄村, 双口镇, 天津港)."""
+    found = []
+    frequency = jieba.dt.FREQ
+    for match in _LOCAL_SUFFIX.finditer(text):
+        name = match.group()
+        stem = name[:-2] if name.endswith("街道") else name[:-1]
+        if (name[0] in _NOT_NAME_START or name in _by_name()
+                or any(name.endswith(word) for word in _NOT_PLACE_NAMES)
+                or (frequency.get(stem[-2:]) or 0) > _COMMON_WORD_FREQ
+                or not _is_whole_word(text, match.start(), match.end())):
+            continue
+        level = ("site" if name.endswith("港") else
+                 "village" if name.endswith("村") else "township")
+        found.append(Mention(match.start(), match.end(), Region(name, "", level, "", "")))
+    return found
+
+
+def home_region(text: str, mentions: list[Mention]) -> Region:
+    """The region the document is about: the most named one, the title counting triple."""
+    if not mentions:
+        return region_by_name("中国") or Region("中国", "", "country", "", "")
+    title_end = len("\n".join(text.lstrip().splitlines()[:3])) + (len(text) - len(text.lstrip()))
+    votes: Counter[str] = Counter()
+    for m in mentions:
+        if m.region.level in ("village", "township", "site"):
+            continue
+        votes[m.region.name] += 3 if m.start < title_end else 1
+    if not votes:
+        return mentions[0].region
+    name = votes.most_common(1)[0][0]
+    return region_by_name(name) or mentions[0].region
+
+
+@dataclass
+class RegionResolver:
+    """Region resolution for one document: its mentions and its own region."""
+
+    text: str
+    mentions: list[Mention]
+    home: Region
+
+    @classmethod
+    def for_text(cls, text: str) -> RegionResolver:
+        mentions = find_mentions(text)
+        return cls(text, mentions, home_region(text, mentions))
+
+    def resolve(self, sentence_start: int, clause_start: int, paragraph_start: int,
+                pos: int) -> tuple[Region, float]:
+        """The region for a number at `pos`, and how sure we are (0..1).
+
+        全市-style words count only in the number's own clause: elsewhere in
+        the sentence they are usually a comparison (居全市前列), not the subject.
+        """
+        relative = self._relative_before(clause_start, pos)
+        in_sentence = self._topic_before(sentence_start, pos, relative)
+        if in_sentence:
+            return in_sentence, 0.9
+        in_paragraph = self._topic_before(paragraph_start, sentence_start, None)
+        if in_paragraph:
+            return in_paragraph, 0.7
+        return self.home, 0.55
+
+    def _topic_before(self, lo: int, hi: int,
+                      relative: tuple[Region, int] | None) -> Region | None:
+        """The nearest region named as a topic in text[lo:hi], lists and chains merged."""
+        group: list[Mention] = []
+        for mention in reversed([m for m in self.mentions if lo <= m.start and m.end <= hi]):
+            if group and not self._adjacent(mention, group[-1]):
+                break
+            if not group and self._is_object(mention):
+                continue
+            group.append(mention)
+        if relative and (not group or relative[1] > group[0].end):
+            return relative[0]
+        if not group:
+            return relative[0] if relative else None
+        return self._merge(list(reversed(group)))
+
+    def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
+        """A 全市/全区-style word in text[lo:hi], resolved to the nearest earlier place of its level."""
+        best = None
+        for word, level in _relative_words().items():
+            at = self.text.rfind(word, lo, hi)
+            if at >= 0 and (best is None or at > best[1]):
+                best = (level, at)
+        if best is None:
+            return None
+        level, at = best
+        for mention in reversed([m for m in self.mentions if m.end <= at]):
+            if self._fits_level(mention.region, level):
+                return mention.region, at
+        return (self.home, at) if self._fits_level(self.home, level) else None
+
+    @staticmethod
+    def _fits_level(region: Region, level: str) -> bool:
+        if level == "city":
+            return region.level == "city" or region.name in _MUNICIPALITIES
+        return region.level == level or (level == "county" and region.name.endswith("新区"))
+
+    def _is_object(self, mention: Mention) -> bool:
+        before = self.text[max(0, mention.start - 2):mention.start]
+        return any(before.endswith(marker) for marker in _OBJECT_MARKERS)
+
+    def _adjacent(self, earlier: Mention, later: Mention) -> bool:
+        """Mentions joined directly (天津滨海新区) or by a list mark (北京、天津)."""
+        gap = self.text[earlier.end:later.start]
+        return gap in ("", "、", "和", "与", "及", ",")
+
+    @staticmethod
+    def _merge(group: list[Mention]) -> Region:
+        """A parent-child chain gives the child; a list of provinces gives their macro region."""
+        names = frozenset(m.region.name for m in group)
+        if len(names) > 1:
+            macro = _macro_members().get(names)
+            if macro:
+                return region_by_name(macro) or group[-1].region
+            if all(m.region.level == "province" for m in group):
+                return group[0].region
+        return max(group, key=lambda m: LEVEL_RANK[m.region.level]).region
+
+
+def abbreviation_region(char: str, home: Region) -> str | None:
+    """What a one-character abbreviation means here: 津 is 江津 in a Jiangjin report."""
+    _, _, single = _table()
+    if char in home.name and home.level in ("city", "county"):
+        return home.name
+    return single.get(char)

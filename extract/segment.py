@@ -1,0 +1,46 @@
+"""Cut clean text into sentences and clauses, the windows every later stage reads.
+
+SPEC.md cuts a sentence at 。！？； or a line end (normalisation keeps those
+marks full-width); an ASCII ; only ends a clause.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"[。！？；\n]")
+_CLAUSE_MARK = re.compile(r"[,:;]")
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Sentence boundaries of one text, for finding the sentence around an offset."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def index_of(self, pos: int) -> int:
+        """Index of the sentence holding clean offset `pos`."""
+        return max(bisect.bisect_right(self.starts, pos) - 1, 0)
+
+
+def split_sentences(text: str) -> Sentences:
+    """Boundaries of every sentence: the end mark stays with its sentence."""
+    starts, ends, pos = [], [], 0
+    for mark in _SENTENCE_END.finditer(text):
+        starts.append(pos)
+        ends.append(mark.end() if mark.group() != "\n" else mark.start())
+        pos = mark.end()
+    starts.append(pos)
+    ends.append(len(text))
+    return Sentences(tuple(starts), tuple(ends))
+
+
+def clause_start(text: str, sentence_start: int, pos: int) -> int:
+    """Where the clause holding `pos` starts: after the last comma-like mark before it."""
+    last = sentence_start
+    for mark in _CLAUSE_MARK.finditer(text, sentence_start, pos):
+        last = mark.end()
+    return last

@@ -1,0 +1,112 @@
+"""Resolve the year a claim refers to, and infer a document's date from its text.
+
+Order of evidence for a claim: a year expression earlier in its sentence
+(explicit, relative, a period's end, a target year); else the document's
+year for a figure stated in the present; else nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .tables import load_table
+
+_YEAR = r"((?:19|20)\d{2})"
+_DATELINE = re.compile(_YEAR + r" ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")
+_WIRE_DATELINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{2,4}(\d{1,2})月(\d{1,2})日电")
+_HEAD_CHARS = 600
+_DATELINE_LINE_MAX = 60
+_ISSUE = re.compile(_YEAR + r" ?年 ?第 ?\d{1,3} ?期")
+_ANY_YEAR = re.compile(r"(?<![\d到至])" + _YEAR + r" ?年(?!代)")
+_YEAR_EXPR = re.compile(
+    r"(?P<target>(?:到|至|截至|截止到?)" + _YEAR.replace("(", "(?P<ty>", 1) + r" ?年)"
+    r"|(?P<span>" + _YEAR.replace("(", "(?P<y1>", 1) + r" ?[—\-–~至到] ?"
+    + _YEAR.replace("(", "(?P<y2>", 1) + r" ?年)"
+    r"|(?P<plain>" + _YEAR.replace("(", "(?P<py>", 1) + r" ?年(?P<since>以来|来)?)"
+    r"|(?P<plan>[“\"]?(?P<pn>十[一二三四五六七八九]五)[”\"]?(?:期间|时期|末|规划)?)"
+    r"|(?P<rel>今年|本年|去年|上年|前年|明年|当年)"
+)
+
+
+@dataclass(frozen=True)
+class YearGuess:
+    """A year and how it was found."""
+
+    year: int | None
+    confidence: float
+
+
+@cache
+def _relative_offsets() -> dict[str, int]:
+    return {row["word"]: int(row["offset"]) for row in load_table("relative_years")}
+
+
+@cache
+def _plan_end_years() -> dict[str, int]:
+    return {row["plan"]: int(row["end_year"]) for row in load_table("five_year_plans")}
+
+
+def infer_document_date(text: str) -> dt.date | None:
+    """The document's date from its own text, or None.
+
+    A full date on a short line near the top is a dateline (版次:02 作者:周杭
+    2021年12月29日); an issue line (2024年第12期) gives the year; otherwise the
+    latest year the text reports on, not counting target years (到2035年),
+    with the month and day of a wire dateline (新华社南京3月22日电) if there is one.
+    """
+    for line in text[:_HEAD_CHARS].splitlines():
+        match = _DATELINE.search(line)
+        if match and len(line.strip()) <= _DATELINE_LINE_MAX:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                continue
+    issue = _ISSUE.search(text)
+    if issue:
+        return dt.date(int(issue.group(1)), 1, 1)
+    years = [int(m.group(1)) for m in _ANY_YEAR.finditer(text)
+             if int(m.group(1)) <= dt.date.today().year]
+    if not years:
+        return None
+    wire = _WIRE_DATELINE.search(text)
+    if wire:
+        try:
+            return dt.date(max(years), int(wire.group(1)), int(wire.group(2)))
+        except ValueError:
+            pass
+    return dt.date(max(years), 1, 1)
+
+
+def resolve_year(sentence_prefix: str, doc_year: int | None) -> YearGuess:
+    """The year for a number whose sentence, up to the number, is `sentence_prefix`."""
+    last = None
+    for last in _YEAR_EXPR.finditer(sentence_prefix):  # noqa: B007 - the last one is nearest
+        pass
+    if last is not None:
+        if last["target"]:
+            return YearGuess(int(last["ty"]), 0.9)
+        if last["span"]:
+            return YearGuess(int(last["y2"]), 0.9)
+        if last["plain"]:
+            if last["since"]:
+                return YearGuess(doc_year, 0.75) if doc_year else YearGuess(None, 0.3)
+            return YearGuess(int(last["py"]), 0.95)
+        if last["plan"]:
+            end = _plan_end_years().get(last["pn"])
+            if end:
+                return YearGuess(end, 0.85)
+        if last["rel"] and doc_year:
+            return YearGuess(doc_year + _relative_offsets()[last["rel"]], 0.85)
+    if doc_year:
+        return YearGuess(doc_year, 0.6)
+    return YearGuess(None, 0.2)
+
+
+def target_year(sentence_prefix: str) -> int | None:
+    """The year of a 到2026年-style target phrase in the prefix, if any."""
+    years = [int(m["ty"]) for m in _YEAR_EXPR.finditer(sentence_prefix) if m["target"]]
+    return years[-1] if years else None
