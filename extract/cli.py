@@ -30,7 +30,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("-o", "--output", required=True, type=Path,
                         help=f"output table: {', '.join(FORMATS)}")
     parser.add_argument("--date", type=parse_date,
-                        help="document date (YYYY-MM-DD) for 今年/去年; beats manifest.csv and the text")
+                        help="document date (YYYY-MM-DD) for 今年/去年; "
+                             "beats manifest.csv and the date in the text")
     parser.add_argument("--jobs", type=int, default=1,
                         help="worker processes (default 1; 0 = one per core)")
     args = parser.parse_args(argv)

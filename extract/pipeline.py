@@ -26,9 +26,11 @@ def _original_span(norm: Normalised, start: int, end: int) -> tuple[int, int]:
     return norm.to_original(start), norm.to_original(end - 1) + 1
 
 
-def _sentence_span(norm: Normalised, text: str, sentences: Sentences, index: int) -> tuple[int, int]:
-    start, end = _original_span(norm, sentences.starts[index], max(sentences.ends[index],
-                                                                     sentences.starts[index] + 1))
+def _sentence_span(norm: Normalised, text: str, sentences: Sentences,
+                   index: int) -> tuple[int, int]:
+    """The sentence's span in the original text, surrounding whitespace trimmed."""
+    lo = sentences.starts[index]
+    start, end = _original_span(norm, lo, max(sentences.ends[index], lo + 1))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -34,7 +34,8 @@ def iter_text_files(paths: list[Path]) -> Iterator[Path]:
     """
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+            found = (p for p in path.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+            yield from sorted(found)
         else:
             yield path
 

@@ -11,6 +11,7 @@ sentence, then in its paragraph, then the document's own region.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -28,13 +29,18 @@ _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 # not the place the figure describes.
 _OBJECT_MARKERS = ("引进", "迁出", "迁至", "流向", "来自", "赴", "向", "与", "对接", "服务",
                    "承接", "转移", "联合", "疏解", "离开", "前往", "抵达", "到")
-_LOCAL_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,3}?(?:村|镇|乡|街道|港)(?![\u4e00-\u9fff]?(?:镇|村))")
+_LOCAL_SUFFIX = re.compile(
+    r"[\u4e00-\u9fff]{2,3}?(?:村|镇|乡|街道|港)(?![\u4e00-\u9fff]?(?:镇|村))")
+# A wire dateline or a continuation line starts a new article on the same page.
+_ARTICLE_BREAK = re.compile(
+    r"^.{0,12}(?:新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电.*$"
+    r"|^.{0,3}[(（]上接第.{1,3}版[)）].*$", re.M)
+_SENTENCE_MARK = re.compile(r"[。！？；]")
+_TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
 # A place name before 村/镇 is rare in jieba's dictionary; a common word there
 # (困难村, 示范村, 美丽乡村) names a kind of village, not one village.
 _COMMON_WORD_FREQ = 500
 _NOT_NAME_START = frozenset("个名家所项条全本该各每某其这那此村镇乡")
-_NOT_PLACE_NAMES = frozenset(
-    ["农村", "乡村", "山村", "渔村", "全村", "本村", "该村", "各村", "新农村", "中关村", "文明村", "示范村", "重点村", "贫困村", "脱贫村", "行政村", "自然村", "城乡", "全镇", "本镇", "该镇", "各镇", "城镇", "乡镇", "小镇", "特色小镇", "重镇", "集镇", "港口", "海港", "空港", "陆港", "出海港", "枢纽港", "母港", "城中村", "村镇", "各乡", "全乡", "本乡", "家乡", "老乡", "下乡", "返乡", "故乡"])
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,21 @@ def _by_name() -> dict[str, Region]:
 
 @cache
 def _macro_members() -> dict[frozenset[str], str]:
-    return {frozenset(row["members"].split("|")): row["macro"] for row in load_table("macro_regions")}
+    rows = load_table("macro_regions")
+    return {frozenset(row["members"].split("|")): row["macro"] for row in rows}
+
+
+@cache
+def _abbreviation_pattern() -> re.Pattern[str]:
+    """One-character abbreviations where a place marker (在津, 驻津, 来津) makes them a place."""
+    _, _, single = _table()
+    chars = "".join(sorted(single))
+    return re.compile(r"(?<=[在驻来赴留])([" + chars + r"]{1,3})(?=[\u4e00-\u9fff])")
+
+
+@cache
+def _not_place_names() -> tuple[str, ...]:
+    return tuple(row["word"] for row in load_table("not_place_names"))
 
 
 @cache
@@ -139,8 +159,9 @@ def find_mentions(text: str) -> list[Mention]:
     raw = _raw_mentions(text)
     # Places the document names by full name (or provinces, however named)
     # anchor the short names of the places inside them.
-    named = Counter(regions[i].code for _, _, form, idx in raw for i in idx
-                    if regions[i].level == "province" or (form == regions[i].name and len(form) > 2))
+    named = Counter(
+        regions[i].code for _, _, form, idx in raw for i in idx
+        if regions[i].level == "province" or (form == regions[i].name and len(form) > 2))
     named_provinces = Counter(regions[i].province for _, _, form, idx in raw for i in idx
                               if regions[i].level == "province" or form == regions[i].name)
     mentions: list[Mention] = []
@@ -163,12 +184,13 @@ def _local_mentions(text: str) -> list[Mention]:
     """Villages, towns, streets and ports named by their suffix (田庄村, 双口镇, 天津港)."""
     found = []
     frequency = jieba.dt.FREQ
+    _, surfaces, _ = _table()
     for match in _LOCAL_SUFFIX.finditer(text):
         name = match.group()
         stem = name[:-2] if name.endswith("街道") else name[:-1]
         if (name[0] in _NOT_NAME_START or name in _by_name()
-                or any(name.endswith(word) for word in _NOT_PLACE_NAMES)
-                or (frequency.get(stem[-2:]) or 0) > _COMMON_WORD_FREQ
+                or any(name.endswith(word) for word in _not_place_names())
+                or ((frequency.get(stem[-2:]) or 0) > _COMMON_WORD_FREQ and stem not in surfaces)
                 or not _is_whole_word(text, match.start(), match.end())):
             continue
         level = ("site" if name.endswith("港") else
@@ -177,59 +199,110 @@ def _local_mentions(text: str) -> list[Mention]:
     return found
 
 
-def home_region(text: str, mentions: list[Mention]) -> Region:
-    """The region the document is about: the most named one, the title counting triple."""
-    if not mentions:
+def home_region(text: str, mentions: list[Mention], lo: int = 0, hi: int | None = None) -> Region:
+    """The region text[lo:hi] is about: the most named one, its first lines counting triple."""
+    hi = len(text) if hi is None else hi
+    inside = [m for m in mentions if lo <= m.start < hi
+              and m.region.level not in ("village", "township", "site", "country")]
+    if not inside:
         return region_by_name("中国") or Region("中国", "", "country", "", "")
-    title_end = len("\n".join(text.lstrip().splitlines()[:3])) + (len(text) - len(text.lstrip()))
+    body = text[lo:hi].lstrip()
+    title_end = hi - len(body) + len("\n".join(body.splitlines()[:3]))
     votes: Counter[str] = Counter()
-    for m in mentions:
-        if m.region.level in ("village", "township", "site"):
-            continue
+    for m in inside:
         votes[m.region.name] += 3 if m.start < title_end else 1
-    if not votes:
-        return mentions[0].region
     name = votes.most_common(1)[0][0]
-    return region_by_name(name) or mentions[0].region
+    return region_by_name(name) or inside[0].region
+
+
+def article_bounds(text: str) -> list[int]:
+    """Starts of the articles in a page that holds several (wire datelines, 上接第1版 lines)."""
+    return [0] + [m.start() for m in _ARTICLE_BREAK.finditer(text)]
+
+
+def _macro_containing(names: set[str | None]) -> str | None:
+    """The smallest macro region whose members include all `names` (津冀 → 京津冀)."""
+    fits = [(len(members), macro) for members, macro in _macro_members().items()
+            if names <= members]
+    return min(fits)[1] if fits else None
+
+
+def _abbreviation_mentions(text: str, home: Region) -> list[Mention]:
+    """One-character abbreviations after 在/驻/来 (在津, 驻津高校), read against the home region."""
+    found = []
+    for match in _abbreviation_pattern().finditer(text):
+        names = {abbreviation_region(char, home) for char in match.group(1)}
+        if None in names:
+            continue
+        name = names.pop() if len(names) == 1 else _macro_containing(names)
+        region = region_by_name(name or "")
+        if region:
+            found.append(Mention(match.start(1), match.end(1), region))
+    return found
 
 
 @dataclass
 class RegionResolver:
-    """Region resolution for one document: its mentions and its own region."""
+    """Region resolution for one document: its mentions and the region of each article."""
 
     text: str
     mentions: list[Mention]
-    home: Region
+    article_starts: list[int]
+    article_homes: list[Region]
 
     @classmethod
     def for_text(cls, text: str) -> RegionResolver:
         mentions = find_mentions(text)
-        return cls(text, mentions, home_region(text, mentions))
+        starts = article_bounds(text)
+        ends = [*starts[1:], len(text)]
+        document_home = home_region(text, mentions)
+        homes = []
+        for lo, hi in zip(starts, ends, strict=True):
+            home = home_region(text, mentions, lo, hi)
+            homes.append(home if home.level != "country" else document_home)
+        mentions = sorted(mentions + _abbreviation_mentions(text, document_home),
+                          key=lambda m: m.start)
+        return cls(text, mentions, starts, homes)
+
+    def home_at(self, pos: int) -> Region:
+        """The region of the article holding `pos`."""
+        return self.article_homes[bisect.bisect_right(self.article_starts, pos) - 1]
 
     def resolve(self, sentence_start: int, clause_start: int, paragraph_start: int,
                 pos: int) -> tuple[Region, float]:
         """The region for a number at `pos`, and how sure we are (0..1).
 
-        全市-style words count only in the number's own clause: elsewhere in
-        the sentence they are usually a comparison (居全市前列), not the subject.
+        全市-style words and 全国 count only in the number's own clause:
+        elsewhere they are usually a comparison (居全市前列, 全国文明城区).
+        An earlier sentence of the paragraph lends its region only when the
+        region opens that sentence, as a topic does.
         """
         relative = self._relative_before(clause_start, pos)
-        in_sentence = self._topic_before(sentence_start, pos, relative)
+        in_sentence = self._topic_before(sentence_start, pos, relative, clause_start)
         if in_sentence:
             return in_sentence, 0.9
-        in_paragraph = self._topic_before(paragraph_start, sentence_start, None)
-        if in_paragraph:
-            return in_paragraph, 0.7
-        return self.home, 0.55
+        for earlier in reversed(self._sentence_starts(paragraph_start, sentence_start)):
+            topic = self._topic_before(earlier, earlier + _TOPIC_REACH, None, earlier)
+            if topic:
+                return topic, 0.7
+        return self.home_at(pos), 0.55
 
-    def _topic_before(self, lo: int, hi: int,
-                      relative: tuple[Region, int] | None) -> Region | None:
+    def _sentence_starts(self, lo: int, hi: int) -> list[int]:
+        starts = [lo]
+        for mark in _SENTENCE_MARK.finditer(self.text, lo, hi):
+            if mark.end() < hi:
+                starts.append(mark.end())
+        return starts
+
+    def _topic_before(self, lo: int, hi: int, relative: tuple[Region, int] | None,
+                      clause_lo: int) -> Region | None:
         """The nearest region named as a topic in text[lo:hi], lists and chains merged."""
         group: list[Mention] = []
         for mention in reversed([m for m in self.mentions if lo <= m.start and m.end <= hi]):
             if group and not self._adjacent(mention, group[-1]):
                 break
-            if not group and self._is_object(mention):
+            if not group and (self._is_object(mention) or (
+                    mention.region.level == "country" and mention.start < clause_lo)):
                 continue
             group.append(mention)
         if relative and (not group or relative[1] > group[0].end):
@@ -239,7 +312,7 @@ class RegionResolver:
         return self._merge(list(reversed(group)))
 
     def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
-        """A 全市/全区-style word in text[lo:hi], resolved to the nearest earlier place of its level."""
+        """A 全市/全区-style word in text[lo:hi], read as the nearest earlier place of its level."""
         best = None
         for word, level in _relative_words().items():
             at = self.text.rfind(word, lo, hi)
@@ -251,7 +324,8 @@ class RegionResolver:
         for mention in reversed([m for m in self.mentions if m.end <= at]):
             if self._fits_level(mention.region, level):
                 return mention.region, at
-        return (self.home, at) if self._fits_level(self.home, level) else None
+        home = self.home_at(at)
+        return (home, at) if self._fits_level(home, level) else None
 
     @staticmethod
     def _fits_level(region: Region, level: str) -> bool:

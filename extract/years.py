@@ -15,19 +15,20 @@ from functools import cache
 from .tables import load_table
 
 _YEAR = r"((?:19|20)\d{2})"
+_COMPARED = ("相比", "同期相比", "比")
 _DATELINE = re.compile(_YEAR + r" ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")
 _WIRE_DATELINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{2,4}(\d{1,2})月(\d{1,2})日电")
 _HEAD_CHARS = 600
 _DATELINE_LINE_MAX = 60
 _ISSUE = re.compile(_YEAR + r" ?年 ?第 ?\d{1,3} ?期")
 _ANY_YEAR = re.compile(r"(?<![\d到至])" + _YEAR + r" ?年(?!代)")
-_YEAR_EXPR = re.compile(
+_YEAR_EXPR_TEMPLATE = (
     r"(?P<target>(?:到|至|截至|截止到?)" + _YEAR.replace("(", "(?P<ty>", 1) + r" ?年)"
     r"|(?P<span>" + _YEAR.replace("(", "(?P<y1>", 1) + r" ?[—\-–~至到] ?"
     + _YEAR.replace("(", "(?P<y2>", 1) + r" ?年)"
     r"|(?P<plain>" + _YEAR.replace("(", "(?P<py>", 1) + r" ?年(?P<since>以来|来)?)"
     r"|(?P<plan>[“\"]?(?P<pn>十[一二三四五六七八九]五)[”\"]?(?:期间|时期|末|规划)?)"
-    r"|(?P<rel>今年|本年|去年|上年|前年|明年|当年)"
+    r"|(?P<rel>{relative})"
 )
 
 
@@ -37,6 +38,12 @@ class YearGuess:
 
     year: int | None
     confidence: float
+
+
+@cache
+def _year_expressions() -> re.Pattern[str]:
+    words = sorted(_relative_offsets(), key=len, reverse=True)
+    return re.compile(_YEAR_EXPR_TEMPLATE.replace("{relative}", "|".join(words)))
 
 
 @cache
@@ -84,8 +91,9 @@ def infer_document_date(text: str) -> dt.date | None:
 def resolve_year(sentence_prefix: str, doc_year: int | None) -> YearGuess:
     """The year for a number whose sentence, up to the number, is `sentence_prefix`."""
     last = None
-    for last in _YEAR_EXPR.finditer(sentence_prefix):  # noqa: B007 - the last one is nearest
-        pass
+    for match in _year_expressions().finditer(sentence_prefix):
+        if not _is_comparison_base(sentence_prefix, match):
+            last = match
     if last is not None:
         if last["target"]:
             return YearGuess(int(last["ty"]), 0.9)
@@ -106,7 +114,13 @@ def resolve_year(sentence_prefix: str, doc_year: int | None) -> YearGuess:
     return YearGuess(None, 0.2)
 
 
+def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
+    """与2013年相比 / 比2013年 / 较2013年: the year a change is measured from, not the claim's."""
+    before = text[max(0, match.start() - 1):match.start()]
+    return before in ("比", "较") or text.startswith(_COMPARED, match.end())
+
+
 def target_year(sentence_prefix: str) -> int | None:
     """The year of a 到2026年-style target phrase in the prefix, if any."""
-    years = [int(m["ty"]) for m in _YEAR_EXPR.finditer(sentence_prefix) if m["target"]]
+    years = [int(m["ty"]) for m in _year_expressions().finditer(sentence_prefix) if m["target"]]
     return years[-1] if years else None
