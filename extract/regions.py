@@ -36,6 +36,12 @@ _ARTICLE_BREAK = re.compile(
     r"^.{0,12}(?:新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电.*$"
     r"|^.{0,3}[(（]上接第.{1,3}版[)）].*$", re.M)
 _SENTENCE_MARK = re.compile(r"[。！？；]")
+_CLAUSE_MARK = re.compile(r"[,:;，：]")
+# Words that may open a clause before its topic region: times, 在, 全, 据了解 ...
+_TIME_WORDS = re.compile(
+    r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度|上半年|下半年|年底|年初|"
+    r"目前|如今|当前|现在|今年|去年|明年|近年来|以来|截至|其中|同时|此外|另外|据了解|据统计|"
+    r"[在从仅就全而其]")
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
 # A place name before 村/镇 is rare in jieba's dictionary; a common word there
 # (困难村, 示范村, 美丽乡村) names a kind of village, not one village.
@@ -296,20 +302,43 @@ class RegionResolver:
 
     def _topic_before(self, lo: int, hi: int, relative: tuple[Region, int] | None,
                       clause_lo: int) -> Region | None:
-        """The nearest region named as a topic in text[lo:hi], lists and chains merged."""
-        group: list[Mention] = []
-        for mention in reversed([m for m in self.mentions if lo <= m.start and m.end <= hi]):
-            if group and not self._adjacent(mention, group[-1]):
-                break
-            if not group and (self._is_object(mention) or (
-                    mention.region.level == "country" and mention.start < clause_lo)):
-                continue
-            group.append(mention)
+        """The region named as a topic in text[lo:hi], lists and chains merged.
+
+        A region opening its clause (2022年北京、天津、河北经济总量…) is the
+        topic; failing one, the nearest mention that is not an object.
+        """
+        inside = [m for m in self.mentions if lo <= m.start and m.end <= hi
+                  and not (m.region.level == "country" and m.start < clause_lo)]
+        opening = [m for m in inside if self._opens_clause(m, lo)]
+        group = self._nearest_group(opening) or self._nearest_group(inside)
         if relative and (not group or relative[1] > group[0].end):
             return relative[0]
         if not group:
             return relative[0] if relative else None
         return self._merge(list(reversed(group)))
+
+    def _nearest_group(self, mentions: list[Mention]) -> list[Mention]:
+        """The last mention (not an object) with the mentions chained or listed before it."""
+        group: list[Mention] = []
+        for mention in reversed(mentions):
+            if group and not self._adjacent(mention, group[-1]):
+                break
+            if not group and self._is_object(mention):
+                continue
+            group.append(mention)
+        return group
+
+    def _opens_clause(self, mention: Mention, lo: int) -> bool:
+        """True when only time words, marks or a preposition stand between clause start and it."""
+        start = max(lo, *(m.end() for m in _CLAUSE_MARK.finditer(self.text, lo, mention.start)),
+                    lo)
+        gap = _TIME_WORDS.sub("", self.text[start:mention.start])
+        return gap == "" or gap in self._chain_gaps(mention)
+
+    def _chain_gaps(self, mention: Mention) -> set[str]:
+        """Text that may precede a chained mention: the mentions just before it."""
+        return {self.text[m.start:mention.start] for m in self.mentions
+                if m.end <= mention.start and mention.start - m.start <= 12}
 
     def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
         """A 全市/全区-style word in text[lo:hi], read as the nearest earlier place of its level."""
@@ -321,11 +350,13 @@ class RegionResolver:
         if best is None:
             return None
         level, at = best
+        home = self.home_at(at)
+        if self._fits_level(home, level):
+            return home, at
         for mention in reversed([m for m in self.mentions if m.end <= at]):
             if self._fits_level(mention.region, level):
                 return mention.region, at
-        home = self.home_at(at)
-        return (home, at) if self._fits_level(home, level) else None
+        return None
 
     @staticmethod
     def _fits_level(region: Region, level: str) -> bool:
