@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import jieba
-
+from .segment import tokenizer
 from .tables import load_table
 
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]{1,10}")
@@ -92,7 +91,7 @@ def _trimmed_label(window: str) -> str:
                 break
     if len(phrase) > _MAX_LABEL:  # keep whole words from the end
         kept = ""
-        for token in reversed(list(jieba.cut(phrase, HMM=False))):
+        for token in reversed(list(tokenizer().cut(phrase, HMM=False))):
             if len(kept) + len(token) > _MAX_LABEL:
                 break
             kept = token + kept

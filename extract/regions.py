@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import ahocorasick
-import jieba
 
+from .segment import tokenizer
 from .tables import load_table
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
@@ -139,7 +139,7 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
     """jieba's view, on a small window, of whether text[start:end] is not cut out of a word."""
     lo, hi = max(0, start - 6), min(len(text), end + 6)
     bounds, pos = set(), lo
-    for token in jieba.cut(text[lo:hi], HMM=False):
+    for token in tokenizer().cut(text[lo:hi], HMM=False):
         bounds.add(pos)
         pos += len(token)
     bounds.add(pos)
@@ -189,7 +189,7 @@ def find_mentions(text: str) -> list[Mention]:
 def _local_mentions(text: str) -> list[Mention]:
     """Villages, towns, streets and ports named by their suffix (田庄村, 双口镇, 天津港)."""
     found = []
-    frequency = jieba.dt.FREQ
+    frequency = tokenizer().FREQ
     _, surfaces, _ = _table()
     for match in _LOCAL_SUFFIX.finditer(text):
         name = match.group()

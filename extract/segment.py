@@ -7,8 +7,14 @@ marks full-width); an ASCII ; only ends a clause.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass
+from functools import cache
+
+import jieba
+
+from .tables import load_table
 
 _SENTENCE_END = re.compile(r"[。！？；\n]")
 _CLAUSE_MARK = re.compile(r"[,:;]")
@@ -44,3 +50,23 @@ def clause_start(text: str, sentence_start: int, pos: int) -> int:
     for mark in _CLAUSE_MARK.finditer(text, sentence_start, pos):
         last = mark.end()
     return last
+
+
+@cache
+def tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer that knows every region name and indicator term as a word.
+
+    The user dictionary is generated from the data tables, so a region name is
+    never cut in half (滨海新区) and an indicator term stays whole. It is run on
+    the neighbourhood of numbers only, never on a whole document.
+    """
+    jieba.setLogLevel(logging.WARNING)
+    words = jieba.Tokenizer()
+    words.initialize()
+    for row in load_table("regions"):
+        for form in (row["name"], row["short"], *row["aliases"].split("|")):
+            if len(form) > 1:
+                words.add_word(form)
+    for row in load_table("indicators"):
+        words.add_word(row["term"])
+    return words
