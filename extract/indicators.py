@@ -114,8 +114,20 @@ def list_subject(clause_before: str, index: int) -> str | None:
     return subject
 
 
-def label_indicator(windows: list[str], noun_after: str, unit_kind: str) -> Indicator:
-    """Label from the text before the number (`windows`, narrowest first) and the noun after."""
+def label_indicator(windows: list[str], noun_after: str, unit_kind: str,
+                    subject: str | None = None) -> Indicator:
+    """Label from the text before the number (`windows`, narrowest first) and the noun after.
+
+    A 分别 list subject is kept as written (高速公路通车里程 and 铁路通车里程
+    stay apart), mapped only when it is itself a known term.
+    """
+    if subject:
+        term = _nearest_term(subject)
+        if subject in _terms():
+            label, category, unit = _terms()[subject]
+            return Indicator(label, category, unit, 0.8)
+        category, unit = (_terms()[term][1:] if term else (_category_for(subject), ""))
+        return Indicator(_trimmed_label(subject), category, unit, 0.7)
     if unit_kind == "counter" and noun_after:
         term = _contained_term(noun_after)
         if term:

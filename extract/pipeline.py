@@ -89,10 +89,11 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
     before_list = sum(1 for n in numbers if c_start <= n.start < number.start
                       and clean.find("分别", c_start, n.start) >= 0)
     subject = list_subject(windows["clause"], before_list)
-    label_windows = [subject] if subject else []
-    label_windows += [windows["segment"], windows["clause"], windows["sentence"]]
+    if subject:
+        subject = subject.replace(region.name, "")
+    label_windows = [windows["segment"], windows["clause"], windows["sentence"]]
     after = noun_after(clean, number.end) if number.unit_kind == "counter" else ""
-    indicator = label_indicator(label_windows, after, number.unit_kind)
+    indicator = label_indicator(label_windows, after, number.unit_kind, subject)
 
     start, end = _original_span(norm, number.start, number.end)
     sent_start, sent_end = _sentence_span(norm, text, sentences, s_index)
