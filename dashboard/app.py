@@ -46,6 +46,8 @@ mark.zb-planned { background: #d6e4ff; border-bottom-color: #2f54eb; }
 mark.zb-low { border-bottom: 2px dashed #fa8c16; }
 .zb-doc { white-space: pre-wrap; line-height: 1.9; font-size: 15px; }
 .zb-sentence { line-height: 1.8; }
+.block-container { padding-top: 2.2rem; }
+.zb-legend { font-size: 0.85rem; color: #555; margin-bottom: 0.4rem; }
 </style>"""
 
 
@@ -87,7 +89,7 @@ def session_claims(corpus: data.Corpus, options: data.FilterOptions
 
 def main() -> None:
     """Lay out the page: header, sidebar filters, tabs, drill-down."""
-    st.set_page_config(page_title="指标 Zhibiao", page_icon="📊", layout="wide")
+    st.set_page_config(page_title="指标 Zhibiao", layout="wide")
     st.html(CSS)
     path = data.claims_path()
     mtime = path.stat().st_mtime if path.is_file() else 0.0
@@ -101,7 +103,7 @@ def main() -> None:
             return uploaded_text[doc]
         return read_document(str(files[doc])) if doc in files else None
 
-    st.title(f"📊 {label('title')}")
+    st.title(label("title"))
     st.caption(label("subtitle"))
     if claims.empty:
         problem = corpus.problem or "empty"
@@ -111,8 +113,7 @@ def main() -> None:
     filters = render_filters(options)
     filtered = data.apply_filters(claims, filters)
     st.sidebar.divider()
-    st.sidebar.metric(label("n_claims"), f"{len(filtered):,}", f"/ {len(claims):,}",
-                      delta_color="off")
+    st.sidebar.markdown(f"**{len(filtered):,}** / {len(claims):,} {label('claims')}")
     st.sidebar.download_button(
         label("download_csv"), data=lambda: data.to_csv_bytes(filtered),
         file_name="zhibiao_claims.csv", mime="text/csv", key="download_csv",

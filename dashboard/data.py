@@ -10,6 +10,7 @@ change on a million rows stays well under a second.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -145,7 +146,9 @@ def read_region_table(path: Path) -> pd.DataFrame:
     """The region table if it exists, keyed by name, with lon/lat as floats."""
     if not path.is_file():
         return pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat"])
-    table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    # The generated table starts with '#' lines naming its source; skip them.
+    lines = [ln for ln in read_text(path).splitlines() if not ln.startswith("#")]
+    table = pd.read_csv(io.StringIO("\n".join(lines)), dtype=str, keep_default_na=False)
     for col in ("lon", "lat"):
         table[col] = pd.to_numeric(table.get(col), errors="coerce")
     return table
@@ -291,8 +294,12 @@ class FilterOptions:
     docs: list[str]
 
 
-def _present(series: pd.Series) -> list[str]:
-    """Non-empty values of a categorical column, most frequent first."""
+def present_values(series: pd.Series) -> list[str]:
+    """Non-empty values of a categorical column, most frequent first.
+
+    A filtered categorical still lists every category, with zero counts; those
+    must not become choices.
+    """
     counts = series.value_counts(sort=True)
     return [str(v) for v, n in counts.items() if n > 0 and str(v) != ""]
 
@@ -304,16 +311,16 @@ def filter_options(df: pd.DataFrame, region_table: pd.DataFrame | None = None) -
     year_range = (int(years.min()), int(years.max())) if years.size else None
     regions, labels = region_hierarchy(df, region_table)
     kind_order = ["level", "change", "share", "cumulative", "target", "forecast"]
-    kinds = sorted(_present(df["kind"]), key=lambda k: (kind_order.index(k) if k in kind_order
+    kinds = sorted(present_values(df["kind"]), key=lambda k: (kind_order.index(k) if k in kind_order
                                                         else len(kind_order), k))
     return FilterOptions(
         regions=regions,
         region_labels=labels,
         year_range=year_range,
-        indicators=_present(df["indicator"]),
-        categories=_present(df["category"]),
+        indicators=present_values(df["indicator"]),
+        categories=present_values(df["category"]),
         kinds=kinds,
-        docs=sorted(_present(df["doc"])),
+        docs=sorted(present_values(df["doc"])),
     )
 
 
@@ -435,13 +442,22 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 def units_for(df: pd.DataFrame, indicator: str) -> list[str]:
     """Units an indicator is stated in, most common first (亿元 and % never share an axis)."""
-    return _present(df.loc[df["indicator"] == indicator, "unit"].astype(str).astype("category"))
+    units = df.loc[df["indicator"] == indicator, "unit"]
+    return present_values(units.astype(str).astype("category"))
 
 
 def best_indicator(df: pd.DataFrame) -> str | None:
-    """The indicator with the most dated claims: a sensible first chart."""
-    dated = df[~np.isnan(df["year"].to_numpy())]
-    counts = dated["indicator"].value_counts()
+    """A sensible first chart: the indicator with actual values for the most region-years.
+
+    Counting distinct (region, year) pairs rather than rows favours an indicator
+    that makes a line or a comparison over one repeated in a single document.
+    """
+    actual = df[~np.isnan(df["year"].to_numpy()) & (df["kind"] == "level").to_numpy()
+                & (df["indicator"] != "").to_numpy()]
+    if actual.empty:
+        return None
+    pairs = actual[["indicator", "region", "year"]].drop_duplicates()
+    counts = pairs["indicator"].value_counts()
     counts = counts[counts > 0]
     return str(counts.index[0]) if len(counts) else None
 

@@ -19,6 +19,10 @@ from dashboard.i18n import KINDS, PLANNED_KINDS, QUALIFIERS
 MAGNITUDES: tuple[tuple[float, str], ...] = ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
 UNSCALED_UNITS: frozenset[str] = frozenset({"%", "百分点", "‰", "倍"})
 UNIT_DISPLAY: dict[str, str] = {"百分点": "个百分点"}
+# Marks drawn from the CJK fonts every Chinese system has (emoji fonts are not a given).
+PLANNED_MARK = "◎"
+LOW_MARK = "△"
+CONFLICT_MARK = "≠"
 
 
 def _trim(number: float, decimals: int) -> str:
@@ -60,11 +64,11 @@ def claim_badges(kind: str, confidence: float, low_confidence: float, conflict: 
     badges: list[str] = []
     if kind in PLANNED_KINDS:
         zh, en = KINDS[kind]
-        badges.append(f"🎯 {zh} {en}")
+        badges.append(f"{PLANNED_MARK} {zh} {en}")
     if confidence is not None and not math.isnan(confidence) and confidence < low_confidence:
-        badges.append(f"⚠️ 低置信度 low confidence ({confidence:.2f})")
+        badges.append(f"{LOW_MARK} 低置信度 low confidence ({confidence:.2f})")
     if conflict:
-        badges.append("⚔️ 数值冲突 conflicting values")
+        badges.append(f"{CONFLICT_MARK} 数值冲突 conflicting values")
     return badges
 
 

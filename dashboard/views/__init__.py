@@ -6,13 +6,13 @@ so they stay fixed whatever the language.
 """
 
 TAB_KEY = "tab"
-TAB_CHARTS = "📈 图表 Charts"
-TAB_MAP = "🗺️ 地图 Map"
-TAB_TABLE = "📋 表格 Table"
-TAB_CONFLICTS = "⚔️ 冲突 Conflicts"
-TAB_DOCUMENTS = "📄 文档 Documents"
-TAB_UPLOAD = "➕ 上传 Add text"
-TAB_ABOUT = "ℹ️ 关于 About"
+TAB_CHARTS = "图表 Charts"
+TAB_MAP = "地图 Map"
+TAB_TABLE = "表格 Table"
+TAB_CONFLICTS = "冲突 Conflicts"
+TAB_DOCUMENTS = "文档 Documents"
+TAB_UPLOAD = "上传 Add text"
+TAB_ABOUT = "关于 About"
 TABS: tuple[str, ...] = (TAB_CHARTS, TAB_MAP, TAB_TABLE, TAB_CONFLICTS, TAB_DOCUMENTS,
                          TAB_UPLOAD, TAB_ABOUT)
 
@@ -21,3 +21,15 @@ def plotly_config(name: str) -> dict:
     """Chart config: PNG download named after the chart, no Plotly logo."""
     return {"displaylogo": False,
             "toImageButtonOptions": {"format": "png", "filename": f"zhibiao_{name}", "scale": 2}}
+
+
+def keep_valid(key: str, options: list, default: object = None) -> None:
+    """Reset a choice whose option vanished when the filters changed.
+
+    A keyed selectbox keeps its old value even when the new options lack it;
+    charting an indicator the filters removed would show an empty figure.
+    """
+    import streamlit as st
+
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else (options[0] if options else None)

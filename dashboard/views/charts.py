@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import data
-from dashboard.formatting import axis_scale, format_claim_value
+from dashboard.formatting import CONFLICT_MARK, axis_scale, format_claim_value
 from dashboard.i18n import KINDS, PLANNED_KINDS, category_label, label
-from dashboard.views import plotly_config
+from dashboard.views import keep_valid, plotly_config
 from dashboard.views.drilldown import on_chart_select
 
 PALETTE: tuple[str, ...] = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -53,7 +53,7 @@ def _hover(row: pd.Series, unit: str) -> str:
     if row["conflict"]:
         low = format_claim_value(row["low"], unit)
         high = format_claim_value(row["high"], unit)
-        text += f"<br>⚔️ 数值冲突 conflicting: {low} – {high}"
+        text += f"<br>{CONFLICT_MARK} 数值冲突 conflicting: {low} – {high}"
     return text
 
 
@@ -82,7 +82,7 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str) -> go.Figure:
                             conflicts.assign(shown=conflicts["high"])])
         fig.add_trace(go.Scatter(
             x=points["year"], y=points["shown"] / divisor, mode="markers",
-            name=f"⚔️ {label('conflict_mark')}",
+            name=f"{CONFLICT_MARK} {label('conflict_mark')}",
             marker={"symbol": "x", "size": 12, "color": CONFLICT_COLOUR},
             customdata=[[r.region, indicator, int(r.year), r.kind]
                         for r in points.itertuples()],
@@ -106,14 +106,15 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int) -> go
         fig.add_trace(go.Bar(
             x=rows["region"], y=rows["value"] / divisor, name=kind_name(kind),
             text=[format_claim_value(r.value, unit, r.qualifier, r.kind)
-                  + (" ⚔️" if r.conflict else "") for r in rows.itertuples()],
+                  + (f" {CONFLICT_MARK}" if r.conflict else "") for r in rows.itertuples()],
             textposition="outside",
             marker={"pattern": {"shape": "/" if planned else ""},
                     "line": {"color": ["#c0392b" if c else "rgba(0,0,0,0)" for c in spread],
                              "width": 2}},
-            error_y={"type": "data", "symmetric": False,
-                     "array": ((rows["high"] - rows["value"]) / divisor).where(spread, 0),
-                     "arrayminus": ((rows["value"] - rows["low"]) / divisor).where(spread, 0),
+            # NaN draws no error bar: only a conflict shows its spread.
+            error_y={"type": "data", "symmetric": False, "thickness": 2, "width": 6,
+                     "array": ((rows["high"] - rows["value"]) / divisor).where(spread),
+                     "arrayminus": ((rows["value"] - rows["low"]) / divisor).where(spread),
                      "color": CONFLICT_COLOUR},
             customdata=[[r.region, indicator, year, r.kind] for r in rows.itertuples()],
             hovertext=[_hover(r, unit) for _, r in rows.iterrows()],
@@ -137,24 +138,27 @@ def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
         ))
     fig.update_layout(**{**LAYOUT, "height": max(300, 24 * len(top) + 120)},
                       title=f"{region} · {label('n_claims')}", barmode="stack",
-                      yaxis={"categoryorder": "total ascending"},
+                      yaxis={"categoryorder": "total ascending", "dtick": 1, "automargin": True},
                       xaxis={"title": label("n_claims"), "gridcolor": "#eee"})
     return fig
 
 
 def render_charts(df: pd.DataFrame) -> None:
     """Indicator picker, then the line, bar and profile figures, each clickable."""
-    indicators = [i for i in df["indicator"].value_counts().index if i]
+    indicators = data.present_values(df["indicator"])
     if not indicators:
         st.info(label("no_match"))
         return
     first = data.best_indicator(df) or indicators[0]
     ordered = [first, *[i for i in indicators if i != first]]
     pick, unit_pick, year_pick = st.columns([3, 1, 1])
+    keep_valid(KEY_CHART_INDICATOR, ordered, first)
     indicator = pick.selectbox(label("pick_indicator"), ordered, key=KEY_CHART_INDICATOR)
     units = data.units_for(df, indicator)
+    keep_valid(KEY_CHART_UNIT, units)
     unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""
     years = data.years_for(df, indicator, unit)
+    keep_valid(KEY_BAR_YEAR, years)
     year = year_pick.selectbox(label("pick_year"), years, key=KEY_BAR_YEAR) if years else None
 
     left, right = st.columns(2)
@@ -177,6 +181,7 @@ def render_charts(df: pd.DataFrame) -> None:
 
     st.markdown(f"##### {label('profile_title')}")
     regions = data.top_regions(df)
+    keep_valid(KEY_PROFILE_REGION, regions)
     region = st.selectbox(label("pick_region"), regions, key=KEY_PROFILE_REGION)
     if region:
         profile = data.region_profile(df, region)

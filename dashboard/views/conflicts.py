@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.formatting import CONFLICT_MARK
 from dashboard.i18n import kind_label, label
 from dashboard.views.drilldown import claim_card
 
@@ -36,7 +37,7 @@ def render_conflicts(df: pd.DataFrame, claims: pd.DataFrame,
     for _, rows in table.groupby(data.CONFLICT_ID, sort=False):
         first = rows.iloc[0]
         year = "" if np.isnan(first["year"]) else f" · {int(first['year'])}"
-        st.markdown(f"#### ⚔️ {first['region']} · {first['indicator']}{year} · "
+        st.markdown(f"#### {CONFLICT_MARK} {first['region']} · {first['indicator']}{year} · "
                     f"{kind_label(str(first['kind']))}")
         columns = st.columns(min(len(rows), 4))
         for i, (_, row) in enumerate(rows.head(8).iterrows()):

@@ -47,12 +47,13 @@ def render_document(df: pd.DataFrame, docs: list[str], text_of: Callable[[str], 
     claims = df[df["doc"] == doc]
     text = text_of(doc)
     date = dates.get(doc) or next(iter(claims["doc_date"].astype(str)), "")
-    st.caption(f"📄 {doc} · {label('doc_date')}: {date or '—'} · {len(claims)} {label('claims')}"
+    st.caption(f"{doc} · {label('doc_date')}: {date or '—'} · {len(claims)} {label('claims')}"
                + (f" · {len(text):,} 字 characters" if text else ""))
     if text is None:
         st.warning(label("doc_missing"))
         return
-    st.caption("🟨 抽取的数字 extracted number · 🟦 目标/预测 target/forecast · "
-               "🟧 虚线：低置信度 dashed: low confidence")
+    st.html("<div class='zb-legend'><mark class='zb-claim'>1200亿元</mark> 抽取的数字 extracted "
+            "number · <mark class='zb-claim zb-planned'>1800亿元</mark> 目标/预测 target/forecast"
+            " · <mark class='zb-claim zb-low'>136万人</mark> 低置信度 low confidence</div>")
     with st.container(height=620, border=True):
         st.html(f"<div class='zb-doc'>{highlight_spans(text, claim_spans(claims))}</div>")

@@ -68,7 +68,7 @@ def claim_card(row: pd.Series, text_of: Callable[[str], str | None], conflict: b
         st.html(f"<div class='zb-sentence'>{highlight_quote(row['sentence'], row['quote'], hint)}"
                 "</div>")
         date = str(row["doc_date"])
-        st.caption(f"📄 {doc}" + (f" · {date}" if date else "")
+        st.caption(f"{doc}" + (f" · {date}" if date else "")
                    + f" · [{int(row['start'])}:{int(row['end'])}]")
         with st.expander("字段 Fields"):
             st.dataframe(claim_fields(row), hide_index=True, width="stretch")
@@ -92,14 +92,15 @@ def claim_fields(row: pd.Series) -> pd.DataFrame:
 def render_drilldown(df: pd.DataFrame, text_of: Callable[[str], str | None]) -> None:
     """The panel under the charts: sentences for the last clicked fact, side by side."""
     target: DrillTarget | None = st.session_state.get(DRILL_KEY)
-    st.subheader(f"🔎 {label('drill_title')}")
+    st.subheader(label("drill_title"))
     if target is None:
         st.caption(label("drill_hint"))
         return
     rows = drill_claims(df, target)
     head, close = st.columns([5, 1])
     head.markdown(f"**{target.describe()}** — {len(rows)} {label('claims')}")
-    close.button("✕ 关闭 Close", key="drill_close", on_click=set_drill, args=(None,))
+    close.button("关闭 Close", icon=":material/close:", key="drill_close", on_click=set_drill,
+                 args=(None,))
     if rows.empty:
         st.info(label("no_match"))
         return
@@ -109,7 +110,8 @@ def render_drilldown(df: pd.DataFrame, text_of: Callable[[str], str | None]) -> 
     for i, (_, row) in enumerate(shown.iterrows()):
         with columns[i % len(columns)]:
             claim_card(row, text_of, bool(conflicting[i]))
-            st.button("📄 打开文档 Open document", key=f"open_doc_{row['claim_id']}",
+            st.button("打开文档 Open document", icon=":material/description:",
+                      key=f"open_doc_{row['claim_id']}",
                       on_click=_open_document, args=(str(row["doc"]),))
 
 

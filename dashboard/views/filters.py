@@ -20,6 +20,7 @@ KEY_CATEGORY = "category"
 KEY_KIND = "kind"
 KEY_DOC = "doc"
 KEY_SURE = "sure"
+ALL = "全部 All"
 FILTER_KEYS: tuple[str, ...] = (KEY_REGION, KEY_SUBREGIONS, KEY_YEARS, KEY_INDICATOR,
                                 KEY_CATEGORY, KEY_KIND, KEY_DOC, KEY_SURE)
 
@@ -30,7 +31,7 @@ def render_filters(options: FilterOptions) -> Filters:
     regions = st.sidebar.multiselect(
         label("region"), options.regions, key=KEY_REGION, bind="query-params",
         format_func=lambda r: options.region_labels.get(r, r),
-        placeholder="北京市, 江津区 …",
+        placeholder="全部 All (北京市, 江津区 …)",
     )
     include_sub = st.sidebar.toggle(label("include_subregions"), value=True,
                                     key=KEY_SUBREGIONS, bind="query-params")
@@ -40,13 +41,16 @@ def render_filters(options: FilterOptions) -> Filters:
                                    value=options.year_range, key=KEY_YEARS, bind="query-params")
         years = None if tuple(chosen) == options.year_range else (int(chosen[0]), int(chosen[1]))
     indicators = st.sidebar.multiselect(label("indicator"), options.indicators,
-                                        key=KEY_INDICATOR, bind="query-params")
+                                        key=KEY_INDICATOR, bind="query-params",
+                                        placeholder=ALL)
     categories = st.sidebar.multiselect(label("category"), options.categories,
                                         format_func=category_label, key=KEY_CATEGORY,
-                                        bind="query-params")
+                                        bind="query-params", placeholder=ALL)
     kinds = st.sidebar.multiselect(label("kind"), options.kinds, format_func=kind_label,
-                                   key=KEY_KIND, bind="query-params")
-    docs = st.sidebar.multiselect(label("doc"), options.docs, key=KEY_DOC, bind="query-params")
+                                   key=KEY_KIND, bind="query-params",
+                                   placeholder=ALL)
+    docs = st.sidebar.multiselect(label("doc"), options.docs, key=KEY_DOC, bind="query-params",
+                                  placeholder=ALL)
     hide_low = st.sidebar.toggle(
         label("hide_low_conf"), value=False, key=KEY_SURE, bind="query-params",
         help=f"置信度低于 {LOW_CONFIDENCE} 的行 · rows with confidence below {LOW_CONFIDENCE}",

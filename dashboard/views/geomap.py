@@ -66,7 +66,7 @@ def map_figure(per_province: pd.DataFrame, points: pd.DataFrame) -> go.Figure:
             name=label("region"),
         ))
     fig.update_layout(map={"style": "white-bg", "center": {"lon": 104.5, "lat": 36.0},
-                           "zoom": 2.7},
+                           "zoom": 2.9},
                       margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=560, showlegend=False,
                       clickmode="event+select")
     return fig

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.formatting import format_claim_value
+from dashboard.formatting import CONFLICT_MARK, LOW_MARK, format_claim_value
 from dashboard.i18n import category_label, kind_label, label
 from dashboard.views.drilldown import set_drill
 
@@ -26,7 +26,7 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     low = df["confidence"].to_numpy() < data.LOW_CONFIDENCE
     conflict = df[data.CONFLICT_ID].to_numpy() >= 0
     values = [
-        ("⚠️ " if is_low else "") + ("⚔️ " if is_conflict else "")
+        (f"{LOW_MARK} " if is_low else "") + (f"{CONFLICT_MARK} " if is_conflict else "")
         + format_claim_value(v, u, q, k)
         for v, u, q, k, is_low, is_conflict in zip(
             df["value"], df["unit"].astype(str), df["qualifier"].astype(str),
@@ -62,6 +62,7 @@ def render_table(df: pd.DataFrame) -> None:
     shown = df.head(MAX_ROWS)
     st.session_state[SHOWN_IDS_KEY] = shown[data.CLAIM_ID].tolist()
     st.caption(label("showing_rows", shown=f"{len(shown):,}", total=f"{len(df):,}")
-               + " · ⚠️ " + label("low_conf_mark") + " · ⚔️ " + label("conflict_mark"))
+               + f" · {LOW_MARK} " + label("low_conf_mark")
+               + f" · {CONFLICT_MARK} " + label("conflict_mark"))
     st.dataframe(display_frame(shown), key=KEY_TABLE, on_select=_on_row_select,
                  selection_mode="single-row", hide_index=True, width="stretch", height=420)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +17,13 @@ CLAIMS_CSV = FIXTURES / "claims.csv"
 DOCS_DIR = FIXTURES / "docs"
 REGIONS_CSV = FIXTURES / "regions.csv"
 APP = ROOT / "dashboard" / "app.py"
+
+
+@pytest.fixture
+def fx() -> SimpleNamespace:
+    """Paths of the fixture files and of the app, for tests to use."""
+    return SimpleNamespace(claims=CLAIMS_CSV, docs=DOCS_DIR, regions=REGIONS_CSV, app=APP,
+                           root=ROOT)
 
 
 @pytest.fixture

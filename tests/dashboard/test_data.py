@@ -8,15 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CLAIMS_CSV, DOCS_DIR, REGIONS_CSV
 
 from dashboard import data
 from dashboard.data import DrillTarget, Filters
 
 
-def test_fixture_offsets_point_at_the_quotes(claims: pd.DataFrame) -> None:
+def test_fixture_offsets_point_at_the_quotes(claims: pd.DataFrame, fx) -> None:
     for row in claims.itertuples():
-        text = data.read_text(DOCS_DIR / str(row.doc))
+        text = data.read_text(fx.docs / str(row.doc))
         assert text[row.start:row.end] == row.quote
         assert row.quote in row.sentence
 
@@ -29,24 +28,24 @@ def test_load_types_and_ids(claims: pd.DataFrame) -> None:
     assert claims.loc[claims["quote"] == "2184.3万人", "value"].item() == pytest.approx(2.1843e7)
 
 
-def test_missing_and_empty_tables_are_explained(tmp_path: Path) -> None:
-    missing = data.load_corpus(tmp_path / "nope.csv", REGIONS_CSV)
+def test_missing_and_empty_tables_are_explained(tmp_path: Path, fx) -> None:
+    missing = data.load_corpus(tmp_path / "nope.csv", fx.regions)
     assert missing.problem == "missing" and missing.claims.empty
     assert list(missing.claims.columns[:13]) == list(data.COLUMNS[:13])
     empty_file = tmp_path / "empty.csv"
     empty_file.write_bytes(b"")
-    assert data.load_corpus(empty_file, REGIONS_CSV).problem == "empty"
+    assert data.load_corpus(empty_file, fx.regions).problem == "empty"
     header_only = tmp_path / "header.csv"
     header_only.write_text(",".join(data.COLUMNS) + "\n", encoding="utf-8-sig")
-    loaded = data.load_corpus(header_only, REGIONS_CSV)
+    loaded = data.load_corpus(header_only, fx.regions)
     assert loaded.problem == "empty" and loaded.claims.empty
 
 
-def test_spec_only_table_gets_neutral_extras(tmp_path: Path) -> None:
-    raw = pd.read_csv(CLAIMS_CSV, encoding="utf-8-sig").iloc[:, :13]
+def test_spec_only_table_gets_neutral_extras(tmp_path: Path, fx) -> None:
+    raw = pd.read_csv(fx.claims, encoding="utf-8-sig").iloc[:, :13]
     path = tmp_path / "spec.parquet"
     raw.to_parquet(path)
-    loaded = data.load_corpus(path, REGIONS_CSV).claims
+    loaded = data.load_corpus(path, fx.regions).claims
     assert (loaded["confidence"] == 1.0).all()
     assert set(loaded["province"].astype(str)) == {""}
 

@@ -1,0 +1,155 @@
+"""The page itself, through Streamlit's AppTest (no browser).
+
+AppTest cannot click a Plotly chart, so clicks are simulated the way the
+charts' callbacks record them: a DrillTarget in session state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.data import DrillTarget
+from dashboard.views import TAB_CONFLICTS, TAB_DOCUMENTS, TAB_KEY, TAB_TABLE, TAB_UPLOAD
+
+TIMEOUT = 60
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def run_app(query: dict | None = None, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def claim_count(at: AppTest) -> int:
+    """The sidebar's '**shown** / total 条 claims' line."""
+    line = next(m.value for m in at.sidebar.markdown if "/" in m.value and "claims" in m.value)
+    return int(line.split("**")[1].replace(",", ""))
+
+
+def html_blocks(at: AppTest) -> list[str]:
+    return [str(h.proto.body) for h in at.get("html")]
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(html_blocks(at))
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_opens_on_the_table_with_all_rows_and_bilingual_labels() -> None:
+    at = run_app()
+    assert claim_count(at) == 23
+    labels = [w.label for w in at.sidebar.multiselect]
+    assert labels[:2] == ["地区 Region", "指标 Indicator"]
+    # The first chart's indicator is the one with actual values for most region-years.
+    assert at.selectbox(key="chart").value == "地区生产总值"
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_query_params_reopen_the_same_filters() -> None:
+    at = run_app(query={"region": ["天津市", "重庆市 › 江津区"], "years": ["2021", "2022"],
+                        "sure": "true"})
+    assert at.multiselect(key="region").value == ["天津市", "江津区"]
+    assert at.slider(key="years").value == (2021, 2022)
+    assert at.toggle(key="sure").value is True
+    # 天津市 2022: 滨海新区 + 天津市 GDP; 江津区 2021: forecast + change.
+    assert claim_count(at) == 4
+    assert at.query_params["region"] == ["天津市", "重庆市 › 江津区"]
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_widget_changes_filter_the_page() -> None:
+    at = run_app()
+    at.multiselect(key="region").set_value(["北京市"]).run()
+    assert claim_count(at) == 9
+    at.toggle(key="sub").set_value(False).run()
+    at.multiselect(key="kind").set_value(["target"]).run()
+    assert claim_count(at) == 1
+    assert at.selectbox(key="chart").value == "常住人口"
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_chart_click_opens_the_source_sentences_with_the_number_marked() -> None:
+    target = DrillTarget(region="北京市", indicator="常住人口", year=2022, kind="level")
+    at = run_app(state={"drill": target})
+    body = html_of(at)
+    assert "<mark class='zb-quote'>2184.3万人</mark>" in body
+    assert "<mark class='zb-quote'>2225万人</mark>" in body
+    captions = " ".join(c.value for c in at.caption)
+    assert "fx_beijing.txt" in captions and "fx_news.txt" in captions
+    assert "数值冲突 conflicting values" in captions
+    at.button(key="drill_close").click().run()
+    assert "<mark class='zb-quote'>" not in html_of(at)
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_table_row_drill_shows_that_claim_first() -> None:
+    at = run_app(query={TAB_KEY: TAB_TABLE}, state={"drill": DrillTarget(claim_id=21)})
+    assert at.dataframe(key="claims_table").value.shape[0] == 23
+    marks = [h for h in html_blocks(at) if "zb-quote" in h]
+    assert "1800亿元" in marks[0]
+    assert any("目标 target" in c.value for c in at.caption)
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_conflicts_tab_shows_both_sources_side_by_side() -> None:
+    at = run_app(query={TAB_KEY: TAB_CONFLICTS})
+    headings = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert headings == ["#### ≠ 北京市 · 常住人口 · 2022 · 实际值 level"]
+    body = html_of(at)
+    assert "2184.3万人" in body and "2225万人" in body
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_document_view_highlights_every_claim_of_the_text() -> None:
+    at = run_app(query={TAB_KEY: TAB_DOCUMENTS}, state={"document": "fx_tianjin_trad.txt"})
+    doc_html = next(h for h in html_blocks(at) if "zb-doc" in h)
+    assert doc_html.count("<mark class='zb-claim") == 5
+    assert "zb-claim zb-low" in doc_html  # 河北区 12個, confidence 0.4
+    assert ">8.2萬個</mark>" in doc_html
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_tab_is_part_of_the_link() -> None:
+    at = run_app(query={TAB_KEY: TAB_CONFLICTS})
+    assert at.query_params[TAB_KEY] == TAB_CONFLICTS
+    assert quote(TAB_CONFLICTS)  # the label is URL-safe once encoded
+
+
+def test_missing_table_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ZHIBIAO_DATA", str(tmp_path / "claims.csv"))
+    at = run_app()
+    assert "找不到指标表" in at.warning[0].value
+    assert claim_count(at) == 0
+
+
+def test_empty_table_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    empty = tmp_path / "claims.csv"
+    empty.write_text("doc,start,end,quote\n", encoding="utf-8-sig")
+    monkeypatch.setenv("ZHIBIAO_DATA", str(empty))
+    at = run_app()
+    assert "是空的" in at.warning[0].value
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_pasted_text_is_extracted_and_joins_the_session() -> None:
+    try:
+        from extract import extract_text  # noqa: F401
+    except ImportError as error:
+        pytest.skip(f"extractor not importable yet: {error}")
+    at = run_app(query={TAB_KEY: TAB_UPLOAD})
+    at.text_area(key="paste_text").input("2023年，江津区地区生产总值达到1300亿元。")
+    at.text_input(key="paste_name").input("mine.txt")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert claim_count(at) > 23
+    assert any("mine.txt" in s.value for s in at.success)
