@@ -22,5 +22,4 @@ fi
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]" 2>&1 \
-    | grep -v "is ignored: it is neither a file nor a directory" || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
