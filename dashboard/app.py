@@ -111,7 +111,7 @@ def main() -> None:
         st.warning(label(key, path=path, error=problem))
 
     filters = render_filters(options)
-    filtered = data.apply_filters(claims, filters)
+    filtered = data.apply_filters(claims, filters, options.region_facts)
     st.sidebar.divider()
     st.sidebar.markdown(f"**{len(filtered):,}** / {len(claims):,} {label('claims')}")
     st.sidebar.download_button(

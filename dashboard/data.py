@@ -105,11 +105,31 @@ def read_table(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     if suffix in (".jsonl", ".json"):
         return pd.read_json(path, lines=True, dtype=False)
-    text_cols = {c: "string" for c in (*CATEGORICAL_COLUMNS, *TEXT_COLUMNS) if c != "doc_date"}
-    try:
-        return pd.read_csv(path, encoding="utf-8-sig", engine="pyarrow", dtype=text_cols)
-    except (ValueError, ImportError):
-        return pd.read_csv(path, encoding="utf-8-sig", dtype=text_cols, keep_default_na=False)
+    return read_csv_fast(path)
+
+
+def read_csv_fast(path: Path) -> pd.DataFrame:
+    """Read the CSV with pyarrow, repeated strings straight into categoricals.
+
+    This is most of the first render on a big table: pyarrow parses a million
+    rows in about half a second and hands over dictionary columns as pandas
+    categoricals without a per-row conversion.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    types: dict[str, pa.DataType] = {c: pa.dictionary(pa.int32(), pa.string())
+                                     for c in CATEGORICAL_COLUMNS}
+    types.update({c: pa.string() for c in TEXT_COLUMNS})
+    types.update({"start": pa.float64(), "end": pa.float64(), "value": pa.float64(),
+                  "year": pa.float64(), "confidence": pa.float64()})
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(use_threads=True),
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False),
+    )
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
 def normalise_claims(raw: pd.DataFrame, first_id: int = 0) -> pd.DataFrame:
@@ -131,15 +151,30 @@ def normalise_claims(raw: pd.DataFrame, first_id: int = 0) -> pd.DataFrame:
             if col == "confidence":
                 values = np.where(np.isnan(values), 1.0, values)
             df[col] = values
+        elif src is None:
+            df[col] = pd.Series("", index=df.index,
+                                dtype="category" if col in CATEGORICAL_COLUMNS else "string")
+        elif col in CATEGORICAL_COLUMNS:
+            df[col] = as_categorical(src)
         else:
-            values = src.astype("string").fillna("") if src is not None else ""
-            if col in CATEGORICAL_COLUMNS:
-                df[col] = pd.Series(values, index=df.index).astype("category")
-            else:
-                df[col] = pd.Series(values, index=df.index).astype(object)
+            df[col] = src.astype("string").fillna("").array
     df[CLAIM_ID] = np.arange(first_id, first_id + len(df), dtype="int64")
     df[CONFLICT_ID] = conflict_ids(df)
     return df
+
+
+def as_categorical(values: pd.Series) -> pd.Categorical:
+    """A string categorical with "" for missing; cheap when the column already is one."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories
+        if cats.dtype != object and not pd.api.types.is_string_dtype(cats):
+            values = values.cat.rename_categories([str(c) for c in cats])
+        if values.isna().any():
+            if "" not in values.cat.categories:
+                values = values.cat.add_categories([""])
+            values = values.fillna("")
+        return values.array
+    return pd.Categorical(values.astype("string").fillna(""))
 
 
 def read_region_table(path: Path) -> pd.DataFrame:
@@ -159,6 +194,9 @@ def load_corpus(path: Path, regions: Path | None = None) -> Corpus:
     region_table = read_region_table(regions or regions_path())
     if not path.is_file():
         return Corpus(empty_claims(), path, "missing", region_table)
+    with path.open("rb") as head:
+        if not head.read(64).lstrip(b"\xef\xbb\xbf \r\n\t"):
+            return Corpus(empty_claims(), path, "empty", region_table)
     try:
         raw = read_table(path)
     except pd.errors.EmptyDataError:
@@ -292,6 +330,7 @@ class FilterOptions:
     categories: list[str]
     kinds: list[str]
     docs: list[str]
+    region_facts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def present_values(series: pd.Series) -> list[str]:
@@ -321,6 +360,7 @@ def filter_options(df: pd.DataFrame, region_table: pd.DataFrame | None = None) -
         categories=present_values(df["category"]),
         kinds=kinds,
         docs=sorted(present_values(df["doc"])),
+        region_facts=region_facts(df),
     )
 
 
@@ -335,8 +375,7 @@ def region_hierarchy(
     """
     if df.empty:
         return [], {}
-    facts = (df[["region", "region_code", "region_level", "province"]]
-             .drop_duplicates().astype(str))
+    facts = region_facts(df)
     facts = facts[facts["region"] != ""].drop_duplicates("region")
     city_names: dict[str, str] = {}
     if region_table is not None and not region_table.empty:
@@ -375,47 +414,59 @@ def region_hierarchy(
     return list(labels), labels
 
 
-def subregion_mask(df: pd.DataFrame, regions: Sequence[str]) -> np.ndarray:
-    """Rows about the chosen regions or anything inside them.
+REGION_FACT_COLUMNS: tuple[str, ...] = ("region", "region_code", "region_level", "province")
 
-    Inside means: the same province (for a province), or a GB/T 2260 code that
-    starts with the chosen region's code stripped of trailing zero pairs
+
+def region_facts(df: pd.DataFrame) -> pd.DataFrame:
+    """Each distinct (region, code, level, province) once: small even for a million rows.
+
+    Computed on the categorical codes, once per table, so that resolving a
+    region choice never scans the rows again.
+    """
+    if df.empty:
+        return pd.DataFrame(columns=list(REGION_FACT_COLUMNS))
+    codes = pd.DataFrame({c: df[c].cat.codes.to_numpy() for c in REGION_FACT_COLUMNS})
+    codes = codes.drop_duplicates()
+    return pd.DataFrame({
+        c: np.asarray(df[c].cat.categories, dtype=object)[codes[c].to_numpy()]
+        for c in REGION_FACT_COLUMNS
+    }).reset_index(drop=True)
+
+
+def expand_regions(facts: pd.DataFrame, regions: Sequence[str]) -> set[str]:
+    """The chosen regions plus every region inside them.
+
+    Inside means: in the chosen province, or with a GB/T 2260 code starting
+    with the chosen region's code stripped of trailing zero pairs
     (500116 江津区 -> 500116..., 130700 张家口市 -> 1307...).
     """
     chosen = set(regions)
-    cats = df["region"].cat.categories
-    codes_by_region = (df[["region", "region_code", "region_level"]].drop_duplicates()
-                       .astype(str))
+    picked = facts[facts["region"].isin(chosen)]
+    provinces = set(picked.loc[picked["region_level"] == "province", "region"])
     prefixes = []
-    provinces = set()
-    for _, row in codes_by_region[codes_by_region["region"].isin(chosen)].iterrows():
-        if row["region_level"] == "province":
-            provinces.add(row["region"])
-        code = row["region_code"]
+    for code in picked["region_code"]:
+        while code.endswith("00") and len(code) > 2:
+            code = code[:-2]
         if code:
-            stripped = code
-            while stripped.endswith("00") and len(stripped) > 2:
-                stripped = stripped[:-2]
-            prefixes.append(stripped)
-    mask = df["region"].isin([c for c in cats if c in chosen]).to_numpy()
-    if provinces:
-        mask = mask | df["province"].isin(list(provinces)).to_numpy()
+            prefixes.append(code)
+    inside = facts["province"].isin(provinces).to_numpy()
     if prefixes:
-        code_cats = df["region_code"].cat.categories
-        inside = [c for c in code_cats if c and c.startswith(tuple(prefixes))]
-        if inside:
-            mask = mask | df["region_code"].isin(inside).to_numpy()
-    return mask
+        inside = inside | facts["region_code"].str.startswith(tuple(prefixes)).to_numpy()
+    return chosen | set(facts.loc[inside, "region"])
 
 
-def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
-    """Boolean mask of the rows every chosen filter lets through."""
+def filter_mask(df: pd.DataFrame, f: Filters, facts: pd.DataFrame | None = None) -> np.ndarray:
+    """Boolean mask of the rows every chosen filter lets through.
+
+    `facts` (from `region_facts`, cached with the table) saves a pass over the
+    rows when sub-regions are included.
+    """
     mask = np.ones(len(df), dtype=bool)
     if f.regions:
+        names = set(f.regions)
         if f.include_subregions:
-            mask = mask & subregion_mask(df, f.regions)
-        else:
-            mask = mask & df["region"].isin(f.regions).to_numpy()
+            names = expand_regions(region_facts(df) if facts is None else facts, f.regions)
+        mask = mask & df["region"].isin(list(names)).to_numpy()
     if f.years is not None:
         lo, hi = f.years
         year = df["year"].to_numpy()
@@ -430,11 +481,12 @@ def filter_mask(df: pd.DataFrame, f: Filters) -> np.ndarray:
     return mask
 
 
-def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
+def apply_filters(df: pd.DataFrame, f: Filters, facts: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
     """The rows every chosen filter lets through."""
     if f == Filters():
         return df
-    return df[filter_mask(df, f)]
+    return df[filter_mask(df, f, facts)]
 
 
 # ---------------------------------------------------------------- aggregates
@@ -536,21 +588,22 @@ def map_counts(df: pd.DataFrame, region_table: pd.DataFrame) -> tuple[pd.DataFra
     A claim counts for its province even when it is about a district or a
     village, so every region with claims lights up its province on the map.
     """
-    provinces = df["province"].astype(str)
-    own = (df["region_level"] == "province").to_numpy()
-    province_of_row = np.where(own, df["region"].astype(str), provinces)
-    per_province = (pd.Series(province_of_row).loc[lambda s: s != ""].value_counts()
-                    .rename_axis("province").rename("n").reset_index())
+    per_fact = (df.groupby(["region", "region_level", "province"], observed=True).size()
+                .rename("n").reset_index().astype({"region": str, "region_level": str,
+                                                   "province": str}))
+    per_fact = per_fact[per_fact["n"] > 0]
+    own = per_fact["region_level"] == "province"
+    per_fact["province"] = per_fact["province"].where(~own, per_fact["region"])
+    per_province = (per_fact[per_fact["province"] != ""].groupby("province")["n"].sum()
+                    .sort_values(ascending=False).reset_index())
     points = pd.DataFrame(columns=["region", "n", "lon", "lat", "province"])
     if not region_table.empty and region_table["lon"].notna().any():
-        per_region = (df["region"].value_counts().loc[lambda s: s > 0]
-                      .rename_axis("region").rename("n").reset_index())
-        per_region["region"] = per_region["region"].astype(str)
+        per_region = per_fact.groupby("region", as_index=False).agg(
+            n=("n", "sum"), province=("province", "first"))
         located = region_table.dropna(subset=["lon", "lat"]).drop_duplicates("name")
-        points = per_region.merge(located[["name", "lon", "lat"]], left_on="region",
-                                  right_on="name").drop(columns="name")
-        province_by_region = (df[["region", "province"]].drop_duplicates("region").astype(str))
-        points = points.merge(province_by_region, on="region", how="left")
+        points = (per_region.merge(located[["name", "lon", "lat"]], left_on="region",
+                                   right_on="name").drop(columns="name")
+                  .sort_values("n", ascending=False)[["region", "n", "lon", "lat", "province"]])
     return per_province, points
 
 

@@ -16,6 +16,21 @@ TAB_ABOUT = "关于 About"
 TABS: tuple[str, ...] = (TAB_CHARTS, TAB_MAP, TAB_TABLE, TAB_CONFLICTS, TAB_DOCUMENTS,
                          TAB_UPLOAD, TAB_ABOUT)
 
+def customdata(n: int, region=None, indicator=None, year=None, kind=None):
+    """Per-point (region, indicator, year, kind) as one object array.
+
+    Each argument is a scalar or a sequence of length n. An array is much
+    cheaper for Plotly to validate than a list of lists, which matters with
+    thousands of points.
+    """
+    import numpy as np
+
+    out = np.empty((n, 4), dtype=object)
+    for i, values in enumerate((region, indicator, year, kind)):
+        out[:, i] = values if values is None or isinstance(values, str | int) else list(values)
+    return out
+
+
 # Plotly's own camera button downloads a PNG in the browser; name the file.
 def plotly_config(name: str) -> dict:
     """Chart config: PNG download named after the chart, no Plotly logo."""

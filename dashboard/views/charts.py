@@ -8,6 +8,7 @@ red ✕ at each value instead of one of them being silently plotted.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -15,13 +16,13 @@ import streamlit as st
 from dashboard import data
 from dashboard.formatting import CONFLICT_MARK, axis_scale, format_claim_value
 from dashboard.i18n import KINDS, PLANNED_KINDS, category_label, label
-from dashboard.views import keep_valid, plotly_config
+from dashboard.views import customdata, keep_valid, plotly_config
 from dashboard.views.drilldown import on_chart_select
 
 PALETTE: tuple[str, ...] = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                             "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 CONFLICT_COLOUR = "#c0392b"
-MAX_LINES = 12
+MAX_LINES = 8  # more lines than colours cannot be told apart
 MAX_BARS = 30
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380,
           "font": {"family": "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, "
@@ -46,49 +47,55 @@ def kind_name(kind: str) -> str:
     return f"{zh} {en}"
 
 
-def _hover(row: pd.Series, unit: str) -> str:
-    """Hover text: formatted value, number of sources, and the conflict if any."""
-    text = format_claim_value(row["value"], unit, row["qualifier"], row["kind"])
-    text += f"<br>{int(row['n'])} 条来源 sources"
-    if row["conflict"]:
-        low = format_claim_value(row["low"], unit)
-        high = format_claim_value(row["high"], unit)
-        text += f"<br>{CONFLICT_MARK} 数值冲突 conflicting: {low} – {high}"
-    return text
+def hover_texts(facts: pd.DataFrame, unit: str) -> list[str]:
+    """Hover text per fact: formatted value, number of sources, and the conflict if any."""
+    texts = []
+    for value, qualifier, kind, n, conflict, low, high in zip(
+            facts["value"], facts["qualifier"], facts["kind"], facts["n"], facts["conflict"],
+            facts["low"], facts["high"], strict=True):
+        text = f"{format_claim_value(value, unit, qualifier, kind)}<br>{int(n)} 条来源 sources"
+        if conflict:
+            text += (f"<br>{CONFLICT_MARK} 数值冲突 conflicting: "
+                     f"{format_claim_value(low, unit)} – {format_claim_value(high, unit)}")
+        texts.append(text)
+    return texts
 
 
 def line_figure(series: pd.DataFrame, indicator: str, unit: str) -> go.Figure:
     """Indicator over the years, one line per region and kind."""
     divisor, axis_unit = axis_scale(series["value"], unit)
-    fig = go.Figure()
-    regions = list(dict.fromkeys(series["region"]))[:MAX_LINES]
+    traces = []
+    # The regions with the most claims for this indicator; the filter picks others.
+    regions = list(series.groupby("region")["n"].sum().sort_values(ascending=False)
+                   .index[:MAX_LINES])
     colour = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(regions)}
     for (region, kind), rows in series[series["region"].isin(regions)].groupby(
             ["region", "kind"], sort=False):
         planned = kind in PLANNED_KINDS
         rows = rows.sort_values("year")
-        fig.add_trace(go.Scatter(
-            x=rows["year"], y=rows["value"] / divisor, mode="lines+markers",
+        traces.append(go.Scatter(
+            x=rows["year"].to_numpy(), y=rows["value"].to_numpy() / divisor, mode="lines+markers",
             name=f"{region} · {kind_name(kind)}",
             line={"color": colour[region], "dash": "dash" if planned else "solid"},
             marker={"size": 9, "symbol": "circle-open" if planned else "circle"},
-            customdata=[[region, indicator, int(y), kind] for y in rows["year"]],
-            hovertext=[_hover(r, unit) for _, r in rows.iterrows()],
+            customdata=customdata(len(rows), region, indicator, rows["year"].astype(int), kind),
+            hovertext=np.array(hover_texts(rows, unit), dtype=object),
             hovertemplate=f"<b>{region}</b> %{{x}}<br>%{{hovertext}}<extra></extra>",
         ))
     conflicts = series[series["conflict"] & series["region"].isin(regions)]
     if len(conflicts):
         points = pd.concat([conflicts.assign(shown=conflicts["low"]),
                             conflicts.assign(shown=conflicts["high"])])
-        fig.add_trace(go.Scatter(
-            x=points["year"], y=points["shown"] / divisor, mode="markers",
+        traces.append(go.Scatter(
+            x=points["year"].to_numpy(), y=points["shown"].to_numpy() / divisor, mode="markers",
             name=f"{CONFLICT_MARK} {label('conflict_mark')}",
             marker={"symbol": "x", "size": 12, "color": CONFLICT_COLOUR},
-            customdata=[[r.region, indicator, int(r.year), r.kind]
-                        for r in points.itertuples()],
-            hovertext=[_hover(r, unit) for _, r in points.iterrows()],
+            customdata=customdata(len(points), points["region"], indicator,
+                                  points["year"].astype(int), points["kind"]),
+            hovertext=np.array(hover_texts(points, unit), dtype=object),
             hovertemplate="<b>%{customdata[0]}</b> %{x}<br>%{hovertext}<extra></extra>",
         ))
+    fig = go.Figure(data=traces)
     fig.update_layout(**LAYOUT, title=f"{indicator} ({axis_unit})",
                       xaxis={"title": label("year"), "dtick": 1, "gridcolor": "#eee"},
                       yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee"})
@@ -116,8 +123,8 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int) -> go
                      "array": ((rows["high"] - rows["value"]) / divisor).where(spread),
                      "arrayminus": ((rows["value"] - rows["low"]) / divisor).where(spread),
                      "color": CONFLICT_COLOUR},
-            customdata=[[r.region, indicator, year, r.kind] for r in rows.itertuples()],
-            hovertext=[_hover(r, unit) for _, r in rows.iterrows()],
+            customdata=customdata(len(rows), rows["region"], indicator, int(year), rows["kind"]),
+            hovertext=hover_texts(rows, unit),
             hovertemplate="<b>%{x}</b><br>%{hovertext}<extra></extra>",
         ))
     fig.update_layout(**LAYOUT, barmode="group", title=f"{indicator} · {year} ({axis_unit})",
@@ -133,7 +140,7 @@ def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
         fig.add_trace(go.Bar(
             y=rows["indicator"], x=rows["n"], orientation="h",
             name=category_label(category), marker={"color": PALETTE[i % len(PALETTE)]},
-            customdata=[[region, ind, None, None] for ind in rows["indicator"]],
+            customdata=customdata(len(rows), region, rows["indicator"]),
             hovertemplate="%{y}: %{x} 条 claims<extra></extra>",
         ))
     fig.update_layout(**{**LAYOUT, "height": max(300, 24 * len(top) + 120)},
@@ -149,11 +156,11 @@ def render_charts(df: pd.DataFrame) -> None:
     if not indicators:
         st.info(label("no_match"))
         return
-    first = data.best_indicator(df) or indicators[0]
-    ordered = [first, *[i for i in indicators if i != first]]
+    # The default costs a pass over the rows: only look for one when there is no valid choice.
+    if st.session_state.get(KEY_CHART_INDICATOR) not in indicators:
+        st.session_state[KEY_CHART_INDICATOR] = data.best_indicator(df) or indicators[0]
     pick, unit_pick, year_pick = st.columns([3, 1, 1])
-    keep_valid(KEY_CHART_INDICATOR, ordered, first)
-    indicator = pick.selectbox(label("pick_indicator"), ordered, key=KEY_CHART_INDICATOR)
+    indicator = pick.selectbox(label("pick_indicator"), indicators, key=KEY_CHART_INDICATOR)
     units = data.units_for(df, indicator)
     keep_valid(KEY_CHART_UNIT, units)
     unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import label
-from dashboard.views import plotly_config
+from dashboard.views import customdata, plotly_config
 from dashboard.views.drilldown import on_chart_select
 
 KEY_MAP = "map_chart"
@@ -59,7 +59,7 @@ def map_figure(per_province: pd.DataFrame, points: pd.DataFrame) -> go.Figure:
             marker={"size": (points["n"] ** 0.5 * 4).clip(8, 40), "color": "#d62728",
                     "opacity": 0.8},
             text=points["region"], textposition="top right",
-            customdata=[[r, None, None, None] for r in points["region"]],
+            customdata=customdata(len(points), points["region"]),
             hovertext=[f"{r}: {n} 条 claims" for r, n in zip(points["region"], points["n"],
                                                               strict=True)],
             hovertemplate="%{hovertext}<extra></extra>",

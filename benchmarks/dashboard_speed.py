@@ -1,0 +1,187 @@
+"""How fast the dashboard is on a 1,000,000-claim table. Prints figures; asserts nothing.
+
+    python -m benchmarks.dashboard_speed [--rows N]
+
+Builds a synthetic table with the real columns (regions, indicators, units and
+kinds drawn from realistic lists), writes it as the extractor would (CSV with
+BOM), then times, in one process:
+
+- load: reading and preparing the table (done once per process, then cached);
+- first render, cold: a new session in a fresh process (includes the load);
+- first render, warm: a new session once the table is cached;
+- filter change: one sidebar filter changed, server time of the rerun;
+- data functions: the filter and aggregates a rerun calls, without Streamlit.
+
+Targets from the issue: first render under 3 s, filter change under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from extract.columns import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "dashboard" / "app.py"
+
+# (region, code, level, province)
+REGIONS: list[tuple[str, str, str, str]] = [
+    ("中国", "", "country", ""), ("京津冀", "", "macro_region", ""),
+    ("北京市", "110000", "province", "北京市"), ("天津市", "120000", "province", "天津市"),
+    ("河北省", "130000", "province", "河北省"), ("重庆市", "500000", "province", "重庆市"),
+    ("上海市", "310000", "province", "上海市"), ("广东省", "440000", "province", "广东省"),
+    ("江津区", "500116", "county", "重庆市"), ("北辰区", "120113", "county", "天津市"),
+    ("河北区", "120105", "county", "天津市"), ("滨海新区", "120116", "county", "天津市"),
+    ("张家口市", "130700", "city", "河北省"), ("雄安新区", "", "site", "河北省"),
+    ("朝阳区", "110105", "county", "北京市"), ("海淀区", "110108", "county", "北京市"),
+    ("深圳市", "440300", "city", "广东省"), ("浦东新区", "310115", "county", "上海市"),
+    ("田庄村", "", "village", "重庆市"), ("天津港", "", "site", "天津市"),
+]
+# (indicator, unit, category, typical magnitude)
+INDICATORS: list[tuple[str, str, str, float]] = [
+    ("地区生产总值", "元", "economy", 1e12), ("常住人口", "人", "population", 1e7),
+    ("进出口总额", "元", "trade_investment", 1e11),
+    ("集装箱吞吐量", "标箱", "infrastructure_transport", 1e7),
+    ("PM2.5年均浓度", "微克/立方米", "environment", 40), ("森林覆盖率", "%", "environment", 30),
+    ("引进人才数量", "人", "innovation_talent", 1e4), ("高新技术企业数", "家", "industry", 1e3),
+    ("耕地面积", "亩", "agriculture", 1e6), ("基层党组织数量", "个", "governance_party", 1e4),
+    ("接待游客", "人次", "culture_tourism", 1e7), ("一般公共预算收入", "元", "economy", 1e10),
+    ("地区生产总值增速", "%", "economy", 6), ("城镇新增就业", "人", "social_livelihood", 1e5),
+    ("高速公路里程", "公里", "infrastructure_transport", 1e3),
+]
+KINDS = np.array(["level", "change", "share", "cumulative", "target", "forecast"])
+KIND_P = [0.55, 0.2, 0.08, 0.07, 0.06, 0.04]
+QUALIFIERS = np.array(["exact", "approx", "at_least", "at_most"])
+QUALIFIER_P = [0.7, 0.12, 0.15, 0.03]
+
+
+def synthetic_claims(rows: int, seed: int = 7) -> pd.DataFrame:
+    """A claims table of `rows` rows with the real columns and plausible values."""
+    rng = np.random.default_rng(seed)
+    region = rng.integers(0, len(REGIONS), rows)
+    indicator = rng.integers(0, len(INDICATORS), rows)
+    year = rng.integers(2000, 2027, rows).astype(float)
+    year[rng.random(rows) < 0.05] = np.nan
+    scale = np.array([i[3] for i in INDICATORS])[indicator]
+    value = np.round(scale * rng.lognormal(0, 0.5, rows), 1)
+    doc_no = rng.integers(0, 20000, rows)
+    sentences = np.array([f"第{i}句：据统计，该地指标达到{i % 997}万。" for i in range(5000)],
+                         dtype=object)
+    pick = rng.integers(0, len(sentences), rows)
+    start = rng.integers(0, 20000, rows)
+    region_table = pd.DataFrame(REGIONS, columns=["region", "region_code", "region_level",
+                                                  "province"])
+    indicator_table = pd.DataFrame(INDICATORS, columns=["indicator", "unit", "category", "_m"])
+    frame = pd.DataFrame({
+        "doc": pd.Series([f"{n:05d}_synthetic.txt" for n in range(20000)], dtype=object)[doc_no]
+        .to_numpy(),
+        "start": start, "end": start + 6,
+        "quote": [f"{v:g}" for v in value[:1]] * rows,
+        "sentence": sentences[pick],
+        "value": value,
+        "unit": indicator_table["unit"].to_numpy()[indicator],
+        "qualifier": rng.choice(QUALIFIERS, rows, p=QUALIFIER_P),
+        "kind": rng.choice(KINDS, rows, p=KIND_P),
+        "region": region_table["region"].to_numpy()[region],
+        "year": pd.array(year, dtype="Float64").astype("Int64"),
+        "indicator": indicator_table["indicator"].to_numpy()[indicator],
+        "category": indicator_table["category"].to_numpy()[indicator],
+        "region_code": region_table["region_code"].to_numpy()[region],
+        "region_level": region_table["region_level"].to_numpy()[region],
+        "province": region_table["province"].to_numpy()[region],
+        "confidence": np.round(rng.uniform(0.3, 1.0, rows), 2),
+        "doc_date": "2024-01-01",
+    })
+    return frame[list(COLUMNS)]
+
+
+def timed(fn, repeat: int = 1) -> float:
+    """Median wall time of `fn` over `repeat` calls, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import data
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "claims.csv"
+        t0 = time.perf_counter()
+        synthetic_claims(args.rows).to_csv(path, index=False, encoding="utf-8-sig")
+        print(f"synthetic table: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB CSV, "
+              f"built in {time.perf_counter() - t0:.1f} s")
+        os.environ[data.CLAIMS_ENV] = str(path)
+        os.environ[data.DOCS_ENV] = tmp
+
+        load = timed(lambda: data.load_corpus(path))
+        print(f"load + prepare (once per process):   {load:6.2f} s")
+
+        def first_render() -> AppTest:
+            at = AppTest.from_file(str(APP), default_timeout=120)
+            at.run()
+            assert not at.exception, at.exception
+            return at
+
+        start = time.perf_counter()
+        first_render()
+        cold = time.perf_counter() - start
+        print(f"first render, cold process (incl. load): {cold:6.2f} s")
+
+        warm_times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            at = first_render()
+            warm_times.append(time.perf_counter() - start)
+        print(f"first render, new session (cached):  {statistics.median(warm_times):6.2f} s")
+
+        changes = [("region", ["天津市"]), ("region", ["北京市", "重庆市"]), ("kind", ["target"]),
+                   ("region", []), ("indicator", ["常住人口"]), ("kind", [])]
+        change_times = []
+        for key, value in changes:
+            widget = at.multiselect(key=key).set_value(value)
+            start = time.perf_counter()
+            widget.run()
+            change_times.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+            print(f"  {key}={value}: {change_times[-1]:.3f} s")
+        print(f"filter change (AppTest rerun): median {statistics.median(change_times):.3f} s, "
+              f"max {max(change_times):.3f} s over {len(change_times)} changes")
+
+        corpus = data.load_corpus(path)
+        claims = corpus.claims
+        facts = data.region_facts(claims)
+        tianjin = data.Filters(regions=("天津市",))
+        mask_t = timed(lambda: data.apply_filters(claims, tianjin, facts), repeat=5)
+        filtered = data.apply_filters(claims, tianjin, facts)
+        series_t = timed(lambda: data.indicator_series(filtered, "地区生产总值", "元"), repeat=5)
+        bars_t = timed(lambda: data.regions_in_year(filtered, "地区生产总值", "元", 2020),
+                       repeat=5)
+        map_t = timed(lambda: data.map_counts(filtered, corpus.region_table), repeat=5)
+        print(f"data functions: filter {mask_t * 1000:.0f} ms, line series "
+              f"{series_t * 1000:.0f} ms, bars {bars_t * 1000:.0f} ms, map counts "
+              f"{map_t * 1000:.0f} ms")
+        csv_t = timed(lambda: data.to_csv_bytes(filtered))
+        print(f"CSV download of {len(filtered):,} filtered rows (on click, off the rerun): "
+              f"{csv_t:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
