@@ -49,6 +49,9 @@ LEVEL_ORDER: dict[str, int] = {
     "country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
     "township": 5, "village": 6, "site": 7,
 }
+# Indicators an analyst looks at first; the opening chart prefers them, in this order.
+HEADLINE_INDICATORS: tuple[str, ...] = ("地区生产总值", "常住人口", "进出口总额",
+                                        "一般公共预算收入")
 # Columns the app adds; they never leave the app in a download.
 CLAIM_ID = "claim_id"
 CONFLICT_ID = "conflict_id"
@@ -499,19 +502,24 @@ def units_for(df: pd.DataFrame, indicator: str) -> list[str]:
 
 
 def best_indicator(df: pd.DataFrame) -> str | None:
-    """A sensible first chart: the indicator with actual values for the most region-years.
+    """A sensible first chart: a headline indicator with a line to draw, else the one with
+    actual values in the most years and regions.
 
-    Counting distinct (region, year) pairs rather than rows favours an indicator
+    Counting distinct years and regions rather than rows favours an indicator
     that makes a line or a comparison over one repeated in a single document.
     """
     actual = df[~np.isnan(df["year"].to_numpy()) & (df["kind"] == "level").to_numpy()
                 & (df["indicator"] != "").to_numpy()]
     if actual.empty:
         return None
-    pairs = actual[["indicator", "region", "year"]].drop_duplicates()
-    counts = pairs["indicator"].value_counts()
-    counts = counts[counts > 0]
-    return str(counts.index[0]) if len(counts) else None
+    spread = (actual.groupby("indicator", observed=True)
+              .agg(years=("year", "nunique"), regions=("region", "nunique")))
+    spread = spread[spread["years"] > 0]
+    for name in HEADLINE_INDICATORS:
+        if name in spread.index and spread.loc[name, "years"] > 1:
+            return name
+    ranked = spread.sort_values(["years", "regions"], ascending=False, kind="stable")
+    return str(ranked.index[0]) if len(ranked) else None
 
 
 def fact_summary(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -562,6 +570,16 @@ def years_for(df: pd.DataFrame, indicator: str, unit: str) -> list[int]:
     """Years with a claim for the indicator, newest first."""
     year = df.loc[(df["indicator"] == indicator) & (df["unit"] == unit), "year"].to_numpy()
     return sorted({int(y) for y in year[~np.isnan(year)]}, reverse=True)
+
+
+def busiest_year(df: pd.DataFrame, indicator: str, unit: str) -> int | None:
+    """The year with actual values for the most regions: the bar chart's opening year."""
+    rows = df[(df["indicator"] == indicator) & (df["unit"] == unit)
+              & (df["kind"] == "level") & ~np.isnan(df["year"].to_numpy())]
+    if rows.empty:
+        return None
+    per_year = rows.groupby("year")["region"].nunique()
+    return int(per_year[per_year == per_year.max()].index.max())
 
 
 def region_profile(df: pd.DataFrame, region: str) -> pd.DataFrame:

@@ -165,7 +165,8 @@ def render_charts(df: pd.DataFrame) -> None:
     keep_valid(KEY_CHART_UNIT, units)
     unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""
     years = data.years_for(df, indicator, unit)
-    keep_valid(KEY_BAR_YEAR, years)
+    if st.session_state.get(KEY_BAR_YEAR) not in years and years:
+        st.session_state[KEY_BAR_YEAR] = data.busiest_year(df, indicator, unit) or years[0]
     year = year_pick.selectbox(label("pick_year"), years, key=KEY_BAR_YEAR) if years else None
 
     left, right = st.columns(2)

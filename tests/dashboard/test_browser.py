@@ -1,0 +1,153 @@
+"""End to end in headless Chromium: filter, click a bar, read the sentence, download, share.
+
+Starts `streamlit run dashboard/app.py` on the fixture table and drives it with
+Playwright and Debian's chromium. Set ZHIBIAO_SCREENSHOT=docs/screenshot.png
+to also save the main view (1400 px wide) for the README.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+WAIT_MS = 30_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing: "
+                       "install Debian's chromium (scripts/setup.sh does)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    """A Streamlit server on the fixture table, stopped after the module's tests."""
+    here = Path(__file__).resolve().parent
+    root = here.parents[1]
+    port = free_port()
+    env = {**os.environ,
+           "ZHIBIAO_DATA": str(here / "fixtures" / "claims.csv"),
+           "ZHIBIAO_DOCS": str(here / "fixtures" / "docs"),
+           "ZHIBIAO_REGIONS": str(here / "fixtures" / "regions.csv")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.stdout.read().decode() if server.stdout else ""
+                    pytest.fail(f"streamlit did not start:\n{output}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_context():
+    """A fresh Chromium profile, 1400 px wide, that accepts downloads."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def claims_line(page, shown: int, total: int = 23):
+    """The sidebar's 'shown / total 条 claims' line."""
+    return page.locator('[data-testid="stSidebar"]').get_by_text(f"{shown} / {total}")
+
+
+def test_filter_drill_download_and_share(app_url: str, browser_context, tmp_path: Path) -> None:
+    page = browser_context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if r.url.startswith("http") and not r.url.startswith(app_url) else None)
+    page.goto(app_url)
+    page.locator('[data-testid="stPlotlyChart"]').first.wait_for(timeout=WAIT_MS)
+    claims_line(page, 23).wait_for(timeout=WAIT_MS)
+
+    shot = os.environ.get("ZHIBIAO_SCREENSHOT")
+    if shot:
+        page.wait_for_timeout(1500)
+        page.screenshot(path=shot)
+
+    # Filter: 天津市 with its districts, chosen in the sidebar.
+    region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first
+    region.click()
+    page.keyboard.type("天津市")
+    page.get_by_role("option", name="天津市", exact=True).click()
+    page.keyboard.press("Escape")
+    claims_line(page, 6).wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => location.search.includes('region=')", timeout=WAIT_MS)
+    assert "region=%E5%A4%A9%E6%B4%A5%E5%B8%82" in page.url  # 天津市
+
+    # Drill down: click a bar of the regions-side-by-side chart (地区生产总值, 2022).
+    bar_chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    bar_chart.locator("g.point path").first.wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(500)
+    bar_chart.locator("g.point path").first.click(force=True)
+    quote = page.locator("mark.zb-quote").first
+    quote.wait_for(timeout=WAIT_MS)
+    assert quote.inner_text() in {"16311.3億元", "6700億元"}
+    assert page.get_by_text("fx_tianjin_trad.txt").first.is_visible()
+
+    # Download the filtered table.
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button').click()
+    target = tmp_path / "claims.csv"
+    info.value.save_as(target)
+    payload = target.read_bytes()
+    assert payload.startswith(b"\xef\xbb\xbf")
+    lines = payload.decode("utf-8-sig").strip().splitlines()
+    assert lines[0].startswith("doc,start,end,quote,sentence,value,unit")
+    assert len(lines) == 1 + 6
+    assert all(",天津市," in line for line in lines[1:])  # region or province column
+    assert any("滨海新区" in line for line in lines[1:])
+
+    # Share: the URL alone reopens the same filter in a new tab.
+    shared = browser_context.new_page()
+    shared.goto(page.url)
+    claims_line(shared, 6).wait_for(timeout=WAIT_MS)
+    shared.close()
+
+    assert outside == [], f"the app reached outside its own server: {outside[:5]}"
+    page.close()
