@@ -89,6 +89,9 @@ def _trimmed_label(window: str) -> str:
             if phrase.endswith(word):
                 phrase, changed = phrase[: -len(word)], True
                 break
+            if phrase.startswith(word) and len(phrase) > len(word) + 1:
+                phrase, changed = phrase[len(word):], True
+                break
     if len(phrase) > _MAX_LABEL:  # keep whole words from the end
         kept = ""
         for token in reversed(list(tokenizer().cut(phrase, HMM=False))):
@@ -133,11 +136,15 @@ def label_indicator(windows: list[str], noun_after: str, unit_kind: str,
         if term:
             label, category, unit = _terms()[term]
             return Indicator(label, category, unit, 0.85)
-    for window in windows:
+    for depth, window in enumerate(windows):
         term = _nearest_term(window)
         if term:
             label, category, unit = _terms()[term]
             return Indicator(label, category, unit, 0.8)
+        own_words = _trimmed_label(window) if depth == 0 else ""
+        if len(own_words) >= 2 and not (unit_kind == "counter" and noun_after):
+            # The number's own words beat a term from an earlier clause.
+            return Indicator(own_words, _category_for(own_words + windows[-1]), "", 0.5)
     if unit_kind == "counter" and noun_after:
         return Indicator(noun_after + "数", _category_for(noun_after + windows[-1]), "", 0.5)
     for window in windows:

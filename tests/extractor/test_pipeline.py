@@ -129,3 +129,9 @@ def test_confidence_is_lower_for_guesses() -> None:
     explicit = one("2022年天津市森林覆盖率达35%。", "35%")
     guessed = one("森林覆盖率达35%。", "35%")
     assert 0 < guessed["confidence"] < explicit["confidence"] <= 1
+
+
+def test_number_own_words_beat_an_earlier_clause_term() -> None:
+    rows = claims("苏州市拥有高新技术企业1.57万家,累计建成5G基站6.1万个。")
+    assert [r["indicator"] for r in rows] == ["高新技术企业数", "5G基站"]
+    assert rows[1]["kind"] == "cumulative"
