@@ -45,7 +45,6 @@ class NumberSpan:
     unit_kind: str        # measure / counter / rate / "" (none)
     qualifier: str        # from the words inside or right after the quote, "" if none
     after: int            # clean offset just past any trailing qualifier word
-    written_chinese: bool
     group: int = 0        # the parts of one ratio share a group id (0: not a ratio)
 
 
@@ -109,7 +108,7 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, str, str, str]:
     factor, qualifier, end = 1.0, "", pos
     cur = _skip_space(text, pos)
     while cur < len(text):
-        if text[cur] in quals and len(text[cur]) == 1 and text[cur] in "余多":
+        if text[cur] in "余多":
             qualifier, cur = quals[text[cur]], cur + 1
             continue
         unit = longest_match(text, cur, units, 7)
@@ -167,7 +166,7 @@ def _ratio_parts(match: re.Match[str], group: int) -> Iterator[NumberSpan]:
     pos = match.start()
     for part in match["ratio"].split(":"):
         yield NumberSpan(pos, pos + len(part), float(part), "%", "rate", "", pos + len(part),
-                         False, group)
+                         group)
         pos += len(part) + 1
 
 
@@ -210,8 +209,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
         qualifier, after = _trailing_qualifier(text, quote_end, qualifier)
         if waiting:  # a range is one claim: its upper bound, at most
             start, qualifier = waiting[0], qualifier or "at_most"
-        found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after,
-                                chinese))
+        found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after))
     return found
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 import math
 from typing import Any
 
-from .columns import COLUMNS
 from .indicators import label_indicator, list_subject, noun_after
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
@@ -50,20 +49,19 @@ def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[
     sentences = split_sentences(clean)
     regions = RegionResolver.for_text(clean)
     rows = []
-    previous: NumberSpan | None = None
-    for number in numbers:
-        row = _claim_row(norm, text, sentences, regions, number, previous, numbers, doc_year)
+    for index in range(len(numbers)):
+        row = _claim_row(norm, text, sentences, regions, numbers, index, doc_year)
         row.update(doc=doc, doc_date=doc_date.isoformat() if doc_date else "")
         rows.append(row)
-        previous = number
     return rows
 
 
 def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: RegionResolver,
-               number: NumberSpan, previous: NumberSpan | None, numbers: list[NumberSpan],
-               doc_year: int | None) -> dict[str, Any]:
-    """One row: the number read in the windows around it."""
+               numbers: list[NumberSpan], index: int, doc_year: int | None) -> dict[str, Any]:
+    """One row: the number `numbers[index]` read in the windows around it."""
     clean = norm.clean
+    number = numbers[index]
+    previous = numbers[index - 1] if index else None
     s_index = sentences.index_of(number.start)
     s_start = sentences.starts[s_index]
     c_start = clause_start(clean, s_start, number.start)
@@ -82,12 +80,19 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
 
     # Region and year.
     paragraph_start = clean.rfind("\n", 0, s_start) + 1
-    region, region_conf = regions.resolve(s_start, c_start, paragraph_start, number.start)
+    # The paragraph's opening always counts, even when it opens this very sentence:
+    # a region there (我国共建设…) is the paragraph's topic.
+    earlier_sentences = [paragraph_start]
+    earlier_sentences += [s for s in sentences.starts[:s_index] if s > paragraph_start]
+    region, region_conf = regions.resolve(s_start, c_start, earlier_sentences, number.start)
     year = resolve_year(windows["sentence"], doc_year)
 
     # Indicator: a 分别 list gives each number its own subject.
-    before_list = sum(1 for n in numbers if c_start <= n.start < number.start
-                      and clean.find("分别", c_start, n.start) >= 0)
+    before_list = 0
+    for earlier in reversed(numbers[:index]):  # numbers after 分别 earlier in this clause
+        if earlier.start < c_start or clean.find("分别", c_start, earlier.start) < 0:
+            break
+        before_list += 1
     subject = list_subject(windows["clause"], before_list)
     if subject:
         subject = subject.replace(region.name, "")
@@ -109,8 +114,3 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
         "region_code": region.code, "region_level": region.level,
         "province": region.province, "confidence": round(confidence, 2),
     }
-
-
-def empty_row() -> dict[str, Any]:
-    """A row with every column, for writers that need the schema of an empty table."""
-    return dict.fromkeys(COLUMNS)

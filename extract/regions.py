@@ -14,12 +14,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import ahocorasick
 
-from .segment import tokenizer
+from .segment import clause_start, tokenizer
 from .tables import load_table
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
@@ -35,8 +35,6 @@ _LOCAL_SUFFIX = re.compile(
 _ARTICLE_BREAK = re.compile(
     r"^.{0,12}(?:新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电.*$"
     r"|^.{0,3}[(（]上接第.{1,3}版[)）].*$", re.M)
-_SENTENCE_MARK = re.compile(r"[。！？；]")
-_CLAUSE_MARK = re.compile(r"[,:;，：]")
 # Words that may open a clause before its topic region: times, 在, 全, 据了解 ...
 _TIME_WORDS = re.compile(
     r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度|上半年|下半年|年底|年初|"
@@ -67,7 +65,6 @@ class Mention:
     start: int
     end: int
     region: Region
-    explicit: bool = True  # False for 全市/全区-style words resolved later
 
 
 @cache
@@ -255,6 +252,10 @@ class RegionResolver:
     mentions: list[Mention]
     article_starts: list[int]
     article_homes: list[Region]
+    mention_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mention_starts = [m.start for m in self.mentions]
 
     @classmethod
     def for_text(cls, text: str) -> RegionResolver:
@@ -270,35 +271,35 @@ class RegionResolver:
                           key=lambda m: m.start)
         return cls(text, mentions, starts, homes)
 
+    def _mentions_between(self, lo: int, hi: int) -> list[Mention]:
+        """Mentions lying wholly inside text[lo:hi], in order (mentions are sorted by start)."""
+        first = bisect.bisect_left(self.mention_starts, lo)
+        last = bisect.bisect_left(self.mention_starts, hi)
+        return [m for m in self.mentions[first:last] if m.end <= hi]
+
     def home_at(self, pos: int) -> Region:
         """The region of the article holding `pos`."""
         return self.article_homes[bisect.bisect_right(self.article_starts, pos) - 1]
 
-    def resolve(self, sentence_start: int, clause_start: int, paragraph_start: int,
+    def resolve(self, sentence_start: int, clause_lo: int, earlier_sentences: list[int],
                 pos: int) -> tuple[Region, float]:
         """The region for a number at `pos`, and how sure we are (0..1).
 
         全市-style words and 全国 count only in the number's own clause:
         elsewhere they are usually a comparison (居全市前列, 全国文明城区).
-        An earlier sentence of the paragraph lends its region only when the
-        region opens that sentence, as a topic does.
+        A sentence of the paragraph (`earlier_sentences`: the paragraph's
+        opening and the starts of the sentences before this one) lends its
+        region only when the region opens that sentence, as a topic does.
         """
-        relative = self._relative_before(clause_start, pos)
-        in_sentence = self._topic_before(sentence_start, pos, relative, clause_start)
+        relative = self._relative_before(clause_lo, pos)
+        in_sentence = self._topic_before(sentence_start, pos, relative, clause_lo)
         if in_sentence:
             return in_sentence, 0.9
-        for earlier in reversed(self._sentence_starts(paragraph_start, sentence_start)):
+        for earlier in reversed(earlier_sentences):
             topic = self._topic_before(earlier, earlier + _TOPIC_REACH, None, earlier)
             if topic:
                 return topic, 0.7
         return self.home_at(pos), 0.55
-
-    def _sentence_starts(self, lo: int, hi: int) -> list[int]:
-        starts = [lo]
-        for mark in _SENTENCE_MARK.finditer(self.text, lo, hi):
-            if mark.end() < hi:
-                starts.append(mark.end())
-        return starts
 
     def _topic_before(self, lo: int, hi: int, relative: tuple[Region, int] | None,
                       clause_lo: int) -> Region | None:
@@ -307,8 +308,8 @@ class RegionResolver:
         A region opening its clause (2022年北京、天津、河北经济总量…) is the
         topic; failing one, the nearest mention that is not an object.
         """
-        inside = [m for m in self.mentions if lo <= m.start and m.end <= hi
-                  and not (m.region.level == "country" and m.start < clause_lo)]
+        inside = [m for m in self._mentions_between(lo, hi)
+                  if not (m.region.level == "country" and m.start < clause_lo)]
         opening = [m for m in inside if self._opens_clause(m, lo)]
         group = self._nearest_group(opening) or self._nearest_group(inside)
         if relative and (not group or relative[1] > group[0].end):
@@ -330,8 +331,7 @@ class RegionResolver:
 
     def _opens_clause(self, mention: Mention, lo: int) -> bool:
         """True when only time words, marks or a preposition stand between clause start and it."""
-        start = max(lo, *(m.end() for m in _CLAUSE_MARK.finditer(self.text, lo, mention.start)),
-                    lo)
+        start = clause_start(self.text, lo, mention.start)
         gap = _TIME_WORDS.sub("", self.text[start:mention.start])
         return gap == "" or gap in self._chain_gaps(mention)
 
@@ -353,7 +353,7 @@ class RegionResolver:
         home = self.home_at(at)
         if self._fits_level(home, level):
             return home, at
-        for mention in reversed([m for m in self.mentions if m.end <= at]):
+        for mention in reversed(self._mentions_between(0, at)):
             if self._fits_level(mention.region, level):
                 return mention.region, at
         return None
