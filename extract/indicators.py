@@ -113,7 +113,7 @@ def list_subject(clause_before: str, index: int) -> str | None:
     subject, last = subjects[index], subjects[-1]
     shared = _nearest_term(last)
     if shared and index < len(subjects) - 1 and last.endswith(shared) and shared not in subject:
-        return subject + shared if not _nearest_term(subject) else subject + last[-len(shared):]
+        return subject + shared
     return subject
 
 
