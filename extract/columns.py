@@ -1,6 +1,6 @@
 """The claims table's columns, in output order (see ../shared/SPEC.md).
 
-The first fifteen are the contract; the rest are extras the dashboard uses.
+The first thirteen are the contract (SPEC.md); the rest are extras the dashboard uses.
 """
 
 SPEC_COLUMNS: tuple[str, ...] = (
@@ -8,6 +8,7 @@ SPEC_COLUMNS: tuple[str, ...] = (
     "kind", "region", "year", "indicator", "category",
 )
 EXTRA_COLUMNS: tuple[str, ...] = (
+    "concept",       # canonical measure the indicator belongs to (地区生产总值), "" when none fits
     "region_code",   # GB/T 2260 code of the region, "" when it has none (京津冀, a village)
     "region_level",  # country / macro_region / province / city / county / township / village / site
     "province",      # the province-level unit the region lies in, "" for 中国 and macro regions

@@ -110,7 +110,7 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
         "unit": number.unit or indicator.unit,
         "qualifier": qualifier, "kind": kind,
         "region": region.name, "year": year.year,
-        "indicator": indicator.label, "category": indicator.category,
+        "indicator": indicator.label, "category": indicator.category, "concept": "",
         "region_code": region.code, "region_level": region.level,
         "province": region.province, "confidence": round(confidence, 2),
     }
