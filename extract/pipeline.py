@@ -47,7 +47,7 @@ def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[
     doc_date = date or infer_document_date(clean)
     doc_year = doc_date.year if doc_date else None
     sentences = split_sentences(clean)
-    regions = RegionResolver.for_text(clean)
+    regions = RegionResolver.for_text(clean, sentences)
     rows = []
     for index in range(len(numbers)):
         row = _claim_row(norm, text, sentences, regions, numbers, index, doc_year)
@@ -79,12 +79,7 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
     kind, sign = classify_kind(windows, number.unit, has_target)
 
     # Region and year.
-    paragraph_start = clean.rfind("\n", 0, s_start) + 1
-    # The paragraph's opening always counts, even when it opens this very sentence:
-    # a region there (我国共建设…) is the paragraph's topic.
-    earlier_sentences = [paragraph_start]
-    earlier_sentences += [s for s in sentences.starts[:s_index] if s > paragraph_start]
-    region, region_conf = regions.resolve(s_start, c_start, earlier_sentences, number.start)
+    region, region_conf = regions.resolve(s_index, c_start, number.start)
     year = resolve_year(windows["sentence"], doc_year)
 
     # Indicator: a 分别 list gives each number its own subject.

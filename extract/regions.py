@@ -19,7 +19,8 @@ from functools import cache
 
 import ahocorasick
 
-from .segment import clause_start, tokenizer
+from .segment import Sentences, clause_start, tagged_tokens, tokenizer
+from .stories import Story, split_stories
 from .tables import load_table
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
@@ -29,22 +30,24 @@ _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 # not the place the figure describes.
 _OBJECT_MARKERS = ("引进", "迁出", "迁至", "流向", "来自", "赴", "向", "与", "对接", "服务",
                    "承接", "转移", "联合", "疏解", "离开", "前往", "抵达", "到")
-_LOCAL_SUFFIX = re.compile(
-    r"[\u4e00-\u9fff]{2,3}?(?:村|镇|乡|街道|港)(?![\u4e00-\u9fff]?(?:镇|村))")
-# A wire dateline or a continuation line starts a new article on the same page.
-_ARTICLE_BREAK = re.compile(
-    r"^.{0,12}(?:新华社|中新社|本报|人民日报)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电.*$"
-    r"|^.{0,3}[(（]上接第.{1,3}版[)）].*$", re.M)
 # Words that may open a clause before its topic region: times, 在, 全, 据了解 ...
 _TIME_WORDS = re.compile(
     r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度|上半年|下半年|年底|年初|"
     r"目前|如今|当前|现在|今年|去年|明年|近年来|以来|截至|其中|同时|此外|另外|据了解|据统计|"
     r"[在从仅就全而其]")
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
+_TITLE_WEIGHT = 3  # a place named in a story's title counts this many times
 # A place name before 村/镇 is rare in jieba's dictionary; a common word there
 # (困难村, 示范村, 美丽乡村) names a kind of village, not one village.
 _COMMON_WORD_FREQ = 500
+# A full name this short (应城市, 南京市) may still be cut out of other words (适应城市):
+# it must be a whole word too. Longer full names (滨海新区, 河北区 aside) stand alone.
+_SHORT_FULL_NAME = 3
 _NOT_NAME_START = frozenset("个名家所项条全本该各每某其这那此村镇乡")
+# Part-of-speech tags (first letter) that never begin or sit inside a place name:
+# prepositions, conjunctions, particles, adverbs, verbs, pronouns. Localisers,
+# numerals and classifiers do occur in names (丰年里, 三河村, 卫国道).
+_FUNCTION_TAGS = frozenset("pcudvr")
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,18 @@ def _abbreviation_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _place_suffixes() -> dict[str, str]:
+    return {row["suffix"]: row["level"] for row in load_table("place_suffixes")}
+
+
+@cache
+def _local_suffix() -> re.Pattern[str]:
+    """A two-to-four character name before a place suffix, not followed by another suffix."""
+    suffixes = "|".join(sorted(_place_suffixes(), key=len, reverse=True))
+    return re.compile(rf"[\u4e00-\u9fff]{{2,4}}?(?:{suffixes})(?![\u4e00-\u9fff]?(?:{suffixes}))")
+
+
+@cache
 def _not_place_names() -> tuple[str, ...]:
     return tuple(row["word"] for row in load_table("not_place_names"))
 
@@ -164,13 +179,16 @@ def find_mentions(text: str) -> list[Mention]:
     # anchor the short names of the places inside them.
     named = Counter(
         regions[i].code for _, _, form, idx in raw for i in idx
-        if regions[i].level == "province" or (form == regions[i].name and len(form) > 2))
-    named_provinces = Counter(regions[i].province for _, _, form, idx in raw for i in idx
-                              if regions[i].level == "province" or form == regions[i].name)
+        if regions[i].level == "province"
+        or (form == regions[i].name and len(form) > _SHORT_FULL_NAME))
+    named_provinces = Counter(
+        regions[i].province for _, _, form, idx in raw for i in idx
+        if regions[i].level == "province"
+        or (form == regions[i].name and len(form) > _SHORT_FULL_NAME))
     mentions: list[Mention] = []
     for start, end, form, idx in raw:
         candidates = [regions[i] for i in idx]
-        full = [r for r in candidates if r.name == form and len(form) > 2]
+        full = [r for r in candidates if r.name == form and len(form) > _SHORT_FULL_NAME]
         pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
                         or (r.level == "city" and named_provinces[r.province])
                         or named[r.parent_code] or named[r.code]]
@@ -184,22 +202,37 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 def _local_mentions(text: str) -> list[Mention]:
-    """Villages, towns, streets and ports named by their suffix (田庄村, 双口镇, 天津港)."""
+    """Villages, towns, communities and ports named by their suffix (田庄村, 丰年里社区, 天津港).
+
+    The name starts after any function word or verb the match swept up
+    (在中河头村, 是赵圈村, 为了让社区): its stem is the run of content tokens
+    right before the suffix.
+    """
     found = []
-    frequency = tokenizer().FREQ
-    _, surfaces, _ = _table()
-    for match in _LOCAL_SUFFIX.finditer(text):
-        name = match.group()
-        stem = name[:-2] if name.endswith("街道") else name[:-1]
-        if (name[0] in _NOT_NAME_START or name in _by_name()
-                or any(name.endswith(word) for word in _not_place_names())
-                or ((frequency.get(stem[-2:]) or 0) > _COMMON_WORD_FREQ and stem not in surfaces)
-                or not _is_whole_word(text, match.start(), match.end())):
-            continue
-        level = ("site" if name.endswith("港") else
-                 "village" if name.endswith("村") else "township")
-        found.append(Mention(match.start(), match.end(), Region(name, "", level, "", "")))
+    suffixes = _place_suffixes()
+    by_length = sorted(suffixes, key=len, reverse=True)
+    for match in _local_suffix().finditer(text):
+        suffix = next(x for x in by_length if match.group().endswith(x))
+        stem_end = match.end() - len(suffix)
+        start = stem_end
+        for lo, hi, tag in reversed(tagged_tokens(text, match.start(), stem_end)):
+            if tag[:1] in _FUNCTION_TAGS or hi > stem_end:
+                break
+            start = lo
+        if stem_end - start >= 2 and _is_local_name(text, start, match.end(), text[start:stem_end]):
+            name = text[start:match.end()]
+            found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
     return found
+
+
+def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
+    """True when text[start:end] reads as one named place, not a phrase or a kind of place."""
+    name = text[start:end]
+    _, surfaces, _ = _table()
+    common = (tokenizer().FREQ.get(stem[-2:]) or 0) > _COMMON_WORD_FREQ and stem not in surfaces
+    return not (name[0] in _NOT_NAME_START or name in _by_name() or common
+                or any(name.endswith(word) for word in _not_place_names())
+                or not _is_whole_word(text, start, end))
 
 
 def home_region(text: str, mentions: list[Mention], lo: int = 0, hi: int | None = None) -> Region:
@@ -218,9 +251,23 @@ def home_region(text: str, mentions: list[Mention], lo: int = 0, hi: int | None 
     return region_by_name(name) or inside[0].region
 
 
-def article_bounds(text: str) -> list[int]:
-    """Starts of the articles in a page that holds several (wire datelines, 上接第1版 lines)."""
-    return [0] + [m.start() for m in _ARTICLE_BREAK.finditer(text)]
+def story_topic(mentions: list[Mention], story: Story) -> Region | None:
+    """The place a story is about: the most named one, title mentions counting triple.
+
+    Villages, communities and ports count here (a story about 田庄村 is filed
+    under 田庄村); on a tie the more specific place wins. Objects of a verb
+    (引进北京项目) do not vote.
+    """
+    votes: Counter[str] = Counter()
+    regions: dict[str, Region] = {}
+    for m in mentions:
+        if story.start <= m.start < story.end:
+            votes[m.region.name] += _TITLE_WEIGHT if m.start < story.title_end else 1
+            regions[m.region.name] = m.region
+    if not votes:
+        return None
+    name = max(votes, key=lambda n: (votes[n], LEVEL_RANK[regions[n].level]))
+    return regions[name]
 
 
 def _macro_containing(names: set[str | None]) -> str | None:
@@ -246,60 +293,81 @@ def _abbreviation_mentions(text: str, home: Region) -> list[Mention]:
 
 @dataclass
 class RegionResolver:
-    """Region resolution for one document: its mentions and the region of each article."""
+    """Region resolution for one document: mentions, stories, the topic each sentence carries.
+
+    A figure with no place of its own takes, in order: the topic opening an
+    earlier sentence of its story (the running topic), the story's topic,
+    the document's own region.
+    """
 
     text: str
     mentions: list[Mention]
-    article_starts: list[int]
-    article_homes: list[Region]
+    sentences: Sentences
+    stories: list[Story]
+    story_homes: list[Region]
     mention_starts: list[int] = field(init=False)
+    story_starts: list[int] = field(init=False)
+    carried: list[Region | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.mention_starts = [m.start for m in self.mentions]
+        self.story_starts = [s.start for s in self.stories]
+        self.carried = self._carried_topics()
 
     @classmethod
-    def for_text(cls, text: str) -> RegionResolver:
+    def for_text(cls, text: str, sentences: Sentences) -> RegionResolver:
         mentions = find_mentions(text)
-        starts = article_bounds(text)
-        ends = [*starts[1:], len(text)]
+        stories = split_stories(text)
         document_home = home_region(text, mentions)
-        homes = []
-        for lo, hi in zip(starts, ends, strict=True):
-            home = home_region(text, mentions, lo, hi)
-            homes.append(home if home.level != "country" else document_home)
         mentions = sorted(mentions + _abbreviation_mentions(text, document_home),
                           key=lambda m: m.start)
-        return cls(text, mentions, starts, homes)
+        topics = [m for m in mentions if not _is_object(text, m)]
+        homes = [story_topic(topics, story) or document_home for story in stories]
+        return cls(text, mentions, sentences, stories, homes)
+
+    def _story_index(self, pos: int) -> int:
+        return bisect.bisect_right(self.story_starts, pos) - 1
+
+    def _carried_topics(self) -> list[Region | None]:
+        """For each sentence, the topic opening the latest earlier sentence of its story."""
+        carried: list[Region | None] = []
+        current: Region | None = None
+        story = -1
+        for start in self.sentences.starts:
+            here = self._story_index(start)
+            if here != story:
+                story, current = here, None
+            carried.append(current)
+            topic = self._topic_before(start, start + _TOPIC_REACH, None, start)
+            if topic is not None and topic.level != "country":  # 全国 opening is a comparison
+                current = topic
+        return carried
+
+    def home_at(self, pos: int) -> Region:
+        """The topic of the story holding `pos`."""
+        return self.story_homes[self._story_index(pos)]
+
+    def resolve(self, sentence_index: int, clause_lo: int, pos: int) -> tuple[Region, float]:
+        """The region for a number at `pos`, and how sure we are (0..1).
+
+        全市-style words and 全国 count only in the number's own clause:
+        elsewhere they are usually a comparison (居全市前列, 全国文明城区).
+        """
+        sentence_start = self.sentences.starts[sentence_index]
+        relative = self._relative_before(clause_lo, pos)
+        in_sentence = self._topic_before(sentence_start, pos, relative, clause_lo)
+        if in_sentence:
+            return in_sentence, 0.9
+        carried, home = self.carried[sentence_index], self.home_at(pos)
+        if carried is not None and not _encloses(carried, home):
+            return carried, 0.7
+        return home, 0.55
 
     def _mentions_between(self, lo: int, hi: int) -> list[Mention]:
         """Mentions lying wholly inside text[lo:hi], in order (mentions are sorted by start)."""
         first = bisect.bisect_left(self.mention_starts, lo)
         last = bisect.bisect_left(self.mention_starts, hi)
         return [m for m in self.mentions[first:last] if m.end <= hi]
-
-    def home_at(self, pos: int) -> Region:
-        """The region of the article holding `pos`."""
-        return self.article_homes[bisect.bisect_right(self.article_starts, pos) - 1]
-
-    def resolve(self, sentence_start: int, clause_lo: int, earlier_sentences: list[int],
-                pos: int) -> tuple[Region, float]:
-        """The region for a number at `pos`, and how sure we are (0..1).
-
-        全市-style words and 全国 count only in the number's own clause:
-        elsewhere they are usually a comparison (居全市前列, 全国文明城区).
-        A sentence of the paragraph (`earlier_sentences`: the paragraph's
-        opening and the starts of the sentences before this one) lends its
-        region only when the region opens that sentence, as a topic does.
-        """
-        relative = self._relative_before(clause_lo, pos)
-        in_sentence = self._topic_before(sentence_start, pos, relative, clause_lo)
-        if in_sentence:
-            return in_sentence, 0.9
-        for earlier in reversed(earlier_sentences):
-            topic = self._topic_before(earlier, earlier + _TOPIC_REACH, None, earlier)
-            if topic:
-                return topic, 0.7
-        return self.home_at(pos), 0.55
 
     def _topic_before(self, lo: int, hi: int, relative: tuple[Region, int] | None,
                       clause_lo: int) -> Region | None:
@@ -324,7 +392,7 @@ class RegionResolver:
         for mention in reversed(mentions):
             if group and not self._adjacent(mention, group[-1]):
                 break
-            if not group and self._is_object(mention):
+            if not group and _is_object(self.text, mention):
                 continue
             group.append(mention)
         return group
@@ -364,10 +432,6 @@ class RegionResolver:
             return region.level == "city" or region.name in _MUNICIPALITIES
         return region.level == level or (level == "county" and region.name.endswith("新区"))
 
-    def _is_object(self, mention: Mention) -> bool:
-        before = self.text[max(0, mention.start - 2):mention.start]
-        return any(before.endswith(marker) for marker in _OBJECT_MARKERS)
-
     def _adjacent(self, earlier: Mention, later: Mention) -> bool:
         """Mentions joined directly (天津滨海新区) or by a list mark (北京、天津)."""
         gap = self.text[earlier.end:later.start]
@@ -384,6 +448,25 @@ class RegionResolver:
             if all(m.region.level == "province" for m in group):
                 return group[0].region
         return max(group, key=lambda m: LEVEL_RANK[m.region.level]).region
+
+
+def _encloses(outer: Region, inner: Region) -> bool:
+    """True when `inner` lies inside `outer` (重庆市 holds 江津区): the story's own place is finer."""
+    return (LEVEL_RANK[outer.level] < LEVEL_RANK[inner.level]
+            and outer.name in (inner.province, region_name_of_code(inner.parent_code)))
+
+
+@cache
+def region_name_of_code(code: str) -> str:
+    """The name of the region with GB/T 2260 `code`, "" when there is none."""
+    regions, _, _ = _table()
+    return next((r.name for r in regions if code and r.code == code), "")
+
+
+def _is_object(text: str, mention: Mention) -> bool:
+    """A mention right after an object marker (引进北京项目) is not the place described."""
+    before = text[max(0, mention.start - 2):mention.start]
+    return any(before.endswith(marker) for marker in _OBJECT_MARKERS)
 
 
 def abbreviation_region(char: str, home: Region) -> str | None:
