@@ -46,11 +46,23 @@ class NumberSpan:
     qualifier: str        # from the words inside or right after the quote, "" if none
     after: int            # clean offset just past any trailing qualifier word
     group: int = 0        # the parts of one ratio share a group id (0: not a ratio)
+    default_kind: str = ""  # the unit's kind when no cue word gives one ("" = level)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of units.csv."""
+
+    base: str
+    kind: str
+    default_kind: str
+    scale: float
 
 
 @cache
-def _units() -> dict[str, tuple[str, str]]:
-    return {row["surface"]: (row["unit"], row["kind"]) for row in load_table("units")}
+def _units() -> dict[str, Unit]:
+    return {row["surface"]: Unit(row["unit"], row["kind"], row["default_kind"],
+                                 float(row["scale"] or 1)) for row in load_table("units")}
 
 
 @cache
@@ -98,10 +110,10 @@ def _skip_space(text: str, pos: int) -> int:
     return pos + 1 if pos < len(text) and text[pos] == " " else pos
 
 
-def _read_tail(text: str, pos: int) -> tuple[int, float, str, str, str]:
+def _read_tail(text: str, pos: int) -> tuple[int, float, Unit | None, str]:
     """Read magnitude word, 余/多 and unit after a number ending at `pos`.
 
-    Returns (end of quote, factor, unit, unit kind, qualifier). A unit that
+    Returns (end of quote, factor, unit or None, qualifier). A unit that
     starts with a magnitude character (千瓦, 百分点) wins over the magnitude.
     """
     units, magnitudes, quals = _units(), _magnitudes(), _after_qualifiers()
@@ -113,8 +125,7 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, str, str, str]:
             continue
         unit = longest_match(text, cur, units, 7)
         if unit:
-            base, kind = units[unit]
-            return cur + len(unit), factor, base, kind, qualifier
+            return cur + len(unit), factor * units[unit].scale, units[unit], qualifier
         magnitude = longest_match(text, cur, magnitudes, 2)
         if magnitude and factor == 1.0:
             factor = magnitudes[magnitude]
@@ -122,7 +133,7 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, str, str, str]:
             cur = _skip_space(text, cur)
             continue
         break
-    return end, factor, "", "", qualifier
+    return end, factor, None, qualifier
 
 
 def _trailing_qualifier(text: str, pos: int, qualifier: str) -> tuple[str, int]:
@@ -166,7 +177,7 @@ def _ratio_parts(match: re.Match[str], group: int) -> Iterator[NumberSpan]:
     pos = match.start()
     for part in match["ratio"].split(":"):
         yield NumberSpan(pos, pos + len(part), float(part), "%", "rate", "", pos + len(part),
-                         group)
+                         group, "share")
         pos += len(part) + 1
 
 
@@ -193,9 +204,11 @@ def find_numbers(text: str) -> list[NumberSpan]:
             continue
         chinese = bool(match["cn"] or match["pct"])
         if match["pct"]:
-            quote_end, factor, unit, kind, qualifier = end, 1.0, "%", "rate", ""
+            quote_end, factor, found_unit, qualifier = end, 1.0, _units()["%"], ""
         else:
-            quote_end, factor, unit, kind, qualifier = _read_tail(text, end)
+            quote_end, factor, found_unit, qualifier = _read_tail(text, end)
+        unit = found_unit.base if found_unit else ""
+        kind = found_unit.kind if found_unit else ""
         link = None if unit else _RANGE_LINK.match(text, quote_end)
         if link:
             waiting.append(start)
@@ -209,7 +222,8 @@ def find_numbers(text: str) -> list[NumberSpan]:
         qualifier, after = _trailing_qualifier(text, quote_end, qualifier)
         if waiting:  # a range is one claim: its upper bound, at most
             start, qualifier = waiting[0], qualifier or "at_most"
-        found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after))
+        found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after,
+                                default_kind=found_unit.default_kind if found_unit else ""))
     return found
 
 

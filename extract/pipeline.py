@@ -74,13 +74,14 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
 
     # Qualifier and kind.
     qualifier = number.qualifier or qualifier_before(clean, number.start) or "exact"
-    goal_year = target_year(windows["sentence"])
-    has_target = goal_year is not None and (doc_year is None or goal_year > doc_year)
-    kind, sign = classify_kind(windows, number.unit, has_target)
+    year = resolve_year(windows["sentence"], doc_year)
+    # A figure for a year after the document's own (到2026年, 明年) is a plan, not an actual.
+    goal_year = target_year(windows["sentence"]) or year.year
+    has_target = goal_year is not None and doc_year is not None and goal_year > doc_year
+    kind, sign = classify_kind(windows, number.unit_kind, number.default_kind, has_target)
 
     # Region and year.
     region, region_conf = regions.resolve(s_index, c_start, number.start)
-    year = resolve_year(windows["sentence"], doc_year)
 
     # Indicator: a 分别 list gives each number its own subject.
     before_list = 0

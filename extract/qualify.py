@@ -13,7 +13,8 @@ from functools import cache
 
 from .tables import load_table, longest_ending
 
-_RATE_UNITS = frozenset({"%", "成", "‰"})
+# kind_cues.applies_to → the unit kinds it covers
+_APPLIES = {"rate": {"rate"}, "count": {"counter"}, "amount": {"counter", "measure"}}
 _BEFORE_WINDOW = 4  # 达到约 / 下降超: a qualifier word sits right before the number
 
 
@@ -27,6 +28,8 @@ class KindCue:
     blocked_by: str
     sign: int
     max_gap: int | None
+    applies_to: str
+    not_after: str
 
 
 @cache
@@ -38,7 +41,8 @@ def _before_qualifiers() -> dict[str, str]:
 @cache
 def _kind_cues() -> tuple[KindCue, ...]:
     return tuple(KindCue(r["word"], r["kind"], r["scope"], r["blocked_by"], int(r["sign"]),
-                         int(r["max_gap"]) if r["max_gap"] else None)
+                         int(r["max_gap"]) if r["max_gap"] else None, r["applies_to"],
+                         r["not_after"])
                  for r in load_table("kind_cues"))
 
 
@@ -52,12 +56,14 @@ def qualifier_before(text: str, start: int) -> str:
     return ""
 
 
-def classify_kind(windows: dict[str, str], unit: str, has_target_year: bool) -> tuple[str, int]:
+def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
+                  has_target_year: bool) -> tuple[str, int]:
     """Kind and sign for a number, given the text before it in each scope.
 
     `windows` maps a scope (sentence, clause, segment) to the text from that
-    scope's start up to the number. Share cues only count for rates (%, 成):
-    a count can be in a 覆盖率 sentence without being a share.
+    scope's start up to the number. A cue may apply to rates or counts only
+    (a count can be in a 覆盖率 sentence without being a share). With no cue,
+    the unit's own default holds (a bare percentage is a share, 156次 a tally).
     """
     found = [("target", 1)] if has_target_year else []
     for cue in _kind_cues():
@@ -68,12 +74,14 @@ def classify_kind(windows: dict[str, str], unit: str, has_target_year: bool) -> 
         follower = window[at + len(cue.word):at + len(cue.word) + 1]
         if cue.blocked_by and follower and follower in cue.blocked_by:
             continue
+        if cue.not_after and at and window[at - 1] in cue.not_after:
+            continue
         if cue.max_gap is not None and len(window) - at - len(cue.word) > cue.max_gap:
             continue
-        if cue.kind == "share" and unit not in _RATE_UNITS:
+        if cue.applies_to and unit_kind not in _APPLIES[cue.applies_to]:
             continue
         found.append((cue.kind, cue.sign))
     if not found:
-        return "level", 1
+        return default_kind or "level", 1
     order = ("forecast", "target", "change", "cumulative", "share")
     return min(found, key=lambda f: order.index(f[0]))

@@ -451,7 +451,7 @@ class RegionResolver:
 
 
 def _encloses(outer: Region, inner: Region) -> bool:
-    """True when `inner` lies inside `outer` (重庆市 holds 江津区): the story's own place is finer."""
+    """True when `inner` lies inside `outer` (重庆市 holds 江津区): the finer place wins."""
     return (LEVEL_RANK[outer.level] < LEVEL_RANK[inner.level]
             and outer.name in (inner.province, region_name_of_code(inner.parent_code)))
 
