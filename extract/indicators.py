@@ -1,11 +1,13 @@
-"""Label a claim's indicator and category from the words around the number.
+"""Label what a number measures: the noun phrase a statistician would use as the column name.
 
-The indicator table maps synonyms to one canonical label. For a counter, the
-noun right after it names what is counted (1055个网格党支部); otherwise the
-term nearest before the number wins (集装箱航线总数达到140条). Lists after
-分别 give each number its own subject. With no term found, the words before
-the number, trimmed of verbs and cue words, become the label, cut at a word
-boundary by jieba.
+The label is built from the clause's structure, read off part-of-speech tags:
+the noun after a counter (建成1055个网格党支部 → 网格党支部数量), else the
+noun phrase before the number with its verb when it is the verb's object
+(引进北京项目676个 → 引进北京项目数量) or without the linking verb when it is
+the subject (全市地区生产总值达到… → 地区生产总值). Places, times and scope
+words are dropped from its start; a rate's label says it is one (…增速, …占比).
+The concept is the canonical measure from `concepts.csv` the label's head
+names, empty when the label is more specific than any canonical measure.
 """
 
 from __future__ import annotations
@@ -14,33 +16,54 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .segment import tokenizer
+from .segment import Token, tagged_tokens
 from .tables import load_table
 
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]{1,10}")
+_MAX_LABEL = 14  # characters: a column name, not a sentence
 _LIST_SPLIT = re.compile(r"[、和及与]")
-_LABEL_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]+$")
-_MAX_LABEL = 10
+# Tags (first letters or whole tags) of words that may sit inside a noun phrase.
+_NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s")
+_QUOTES = ("“", "”", '"')
+# The suffix a count's label takes from its counter (人 → 人数).
+_COUNT_SUFFIX = {"人": "人数", "名": "人数", "位": "人数", "户": "户数", "人次": "人次",
+                 "次": "次数", "场": "场次", "期": "期数", "件": "件数"}
+_COUNT_ENDINGS = ("数", "量", "人次", "场次", "规模", "总额", "面积", "长度", "里程")
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """A claim's label, category, the unit it implies, and how sure we are."""
+    """A claim's label, its canonical concept, category, implied unit and confidence."""
 
     label: str
+    concept: str
     category: str
     unit: str
     confidence: float
 
 
+@dataclass(frozen=True)
+class Concept:
+    """One canonical measure of concepts.csv."""
+
+    concept: str
+    category: str
+    unit: str
+
+
 @cache
-def _terms() -> dict[str, tuple[str, str, str]]:
-    return {r["term"]: (r["indicator"], r["category"], r["unit"]) for r in load_table("indicators")}
+def _concepts() -> dict[str, Concept]:
+    return {r["term"]: Concept(r["concept"], r["category"], r["unit"])
+            for r in load_table("concepts")}
 
 
 @cache
 def _terms_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(_terms(), key=len, reverse=True))
+    return tuple(sorted(_concepts(), key=len, reverse=True))
+
+
+@cache
+def _words(role: str) -> frozenset[str]:
+    return frozenset(r["word"] for r in load_table("label_words") if r["role"] == role)
 
 
 @cache
@@ -48,62 +71,198 @@ def _category_keywords() -> tuple[tuple[str, str], ...]:
     return tuple((r["keyword"], r["category"]) for r in load_table("category_keywords"))
 
 
-@cache
-def _trim_words() -> tuple[str, ...]:
-    words = [r["word"] for r in load_table("indicator_trim")]
-    return tuple(sorted(words, key=len, reverse=True))
+def _is_noun(tag: str) -> bool:
+    return tag.startswith(_NOUN_TAGS)
 
 
-def _nearest_term(window: str) -> str | None:
-    """The term ending nearest the end of `window`; the longer one on a tie."""
-    best, best_key = None, (-1, 0)
+def concept_of(label: str) -> Concept | None:
+    """The canonical measure `label` names: a concept term at its end, only generic words before.
+
+    A rate suffix the label gained (…增速) does not hide the measure; 高技术产业
+    投资 is its own concept only if the table lists it, never 固定资产投资.
+    """
+    head = label
+    for ending in ("增速", "降幅", "增幅", "增长", *_COUNT_SUFFIX.values(), "数量", "数"):
+        if head.endswith(ending) and len(head) > len(ending) and head not in _concepts():
+            head = head[: -len(ending)]
+            break
     for term in _terms_longest_first():
-        at = window.rfind(term)
-        if at >= 0 and (at + len(term), len(term)) > best_key:
-            best, best_key = term, (at + len(term), len(term))
-    return best
-
-
-def _contained_term(noun: str) -> str | None:
-    for term in _terms_longest_first():
-        if term in noun:
-            return term
+        if head.endswith(term):
+            prefix = head[: -len(term)]
+            if not prefix or prefix in _words("generic"):
+                return _concepts()[term]
+            return None
     return None
 
 
-def _category_for(text: str) -> str:
-    for keyword, category in _category_keywords():
-        if keyword in text:
-            return category
+def _category(label: str, context: str) -> str:
+    for text in (label, context):
+        for keyword, category in _category_keywords():
+            if keyword in text:
+                return category
     return "other"
 
 
-def _trimmed_label(window: str) -> str:
-    """The trailing noun phrase of `window`, with cue words and verbs stripped from its end."""
-    match = _LABEL_CHARS.search(window.rstrip(" "))
-    phrase = match.group() if match else ""
-    changed = True
-    while phrase and changed:
-        changed = False
-        for word in _trim_words():
-            if phrase.endswith(word):
-                phrase, changed = phrase[: -len(word)], True
-                break
-            if phrase.startswith(word) and len(phrase) > len(word) + 1:
-                phrase, changed = phrase[len(word):], True
-                break
-    if len(phrase) > _MAX_LABEL:  # keep whole words from the end
-        kept = ""
-        for token in reversed(list(tokenizer().cut(phrase, HMM=False))):
-            if len(kept) + len(token) > _MAX_LABEL:
-                break
-            kept = token + kept
-        phrase = kept
-    return phrase
+def _is_verb(tag: str) -> bool:
+    """Verbs (not verbal nouns such as 投资/vn): inside a label only with a noun after them."""
+    return tag.startswith("v") and tag != "vn"
+
+
+def _is_part(token: Token) -> bool:
+    """A token that may stand inside a noun phrase: nouns, modifiers, verbs, quotes."""
+    return (_is_noun(token.tag) or token.tag.startswith(("nr", "ns", "h", "k"))
+            or _is_verb(token.tag) or token.word in _QUOTES)
+
+
+def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
+    """Cut a run of tokens so it ends on a noun (or its verb head) and opens on content."""
+    while words and not verb_head and not (_is_noun(words[-1].tag)
+                                           or words[-1].tag.startswith(("nr", "ns"))):
+        words.pop()
+    while words and (words[0].word in _words("drop") or words[0].word in (*_QUOTES, "的")
+                     or (words[0].tag.startswith("ns") and len(words) > 1)):
+        words.pop(0)  # places never open a label: 江津区高速公路 → 高速公路
+    return words
+
+
+def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tuple[str, int]:
+    """The noun phrase ending before clean offset `end` and where it starts.
+
+    Link words between it and the number (达到, 同比增长) are passed over; a
+    verb stays in the phrase only with a noun after it (开展谈心谈话).
+    """
+    before = [t for t in tokens if t.end <= end]
+    i = len(before) - 1
+    while i >= 0 and (before[i].word in _words("link")
+                      or before[i].tag.startswith(("d", "p", "u", "c"))
+                      or not before[i].word.strip()):
+        i -= 1
+    # A verb right before the number heads the phrase (党课展演27次, 选派15名).
+    verb_head = i == len(before) - 1
+    words: list[Token] = []
+    while i >= 0 and len("".join(t.word for t in words)) < _MAX_LABEL:
+        token = before[i]
+        if token.word in _words("link") or token.start in skip_places:
+            break
+        joins = token.word == "的" and words and i > 0 and _is_noun(before[i - 1].tag)
+        if not (_is_part(token) or joins) or (_is_verb(token.tag) and not words
+                                               and not verb_head):
+            break
+        words.insert(0, token)
+        i -= 1
+    while len(words) > 1 and _is_verb(words[0].tag) and _is_verb(words[1].tag):
+        words.pop(0)  # 组织开展谈心谈话 → 开展谈心谈话: one verb is enough
+    words = _trim_to_nouns(words, verb_head)
+    start = words[0].start if words else end
+    return "".join(t.word for t in words).strip("“”"), start
+
+
+def _phrase_after(tokens: list[Token], start: int) -> str:
+    """The noun phrase right after a counter (1055个网格党支部、…, 43.9万名在职党员到…)."""
+    words: list[Token] = []
+    for token in tokens:
+        if token.end <= start or not token.word.strip():
+            continue
+        if token.start < start or token.word in _words("link") or not (
+                _is_part(token) or token.word == "的"):
+            break
+        words.append(token)
+        if len("".join(t.word for t in words)) >= _MAX_LABEL:
+            break
+    return "".join(t.word for t in _trim_to_nouns(words)).strip("“”")
+
+
+def _with_rate_suffix(label: str, kind: str, unit: str, sign: int) -> str:
+    """A rate's label says it is a rate (…增速, …降幅, …占比) unless it already does."""
+    if not label or any(label.endswith(w) for w in _words("rate")):
+        return label
+    if kind == "change" and unit in ("%", "百分点"):
+        return label + ("降幅" if sign < 0 else "增速")
+    if kind == "share" and unit == "%" and not label.endswith("率"):
+        return label + "占比"
+    return label
+
+
+def _with_count_suffix(label: str, unit: str) -> str:
+    """A count's label says what is counted (网格党支部 → 网格党支部数量)."""
+    if not label or label.endswith(_COUNT_ENDINGS):
+        return label
+    return label + _COUNT_SUFFIX.get(unit, "数量")
+
+
+def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
+                    number_end: int, unit: str, unit_kind: str, kind: str, sign: int,
+                    places: set[int], subject: str | None = None,
+                    shared: str = "") -> Indicator:
+    """Label the number at text[number_start:number_end] from its clause.
+
+    `scopes` are the starts of the number's segment (since the previous
+    number), clause and sentence, narrowest first. `places` are the start
+    offsets of region mentions, which never open a label; `subject` is the
+    item of a 分别 list this number belongs to; `shared` is the label of the
+    previous number of the sentence, which a number with no words of its own
+    shares (从2016年的756亿元…增长到2021年的1200亿元).
+    """
+    clause_start, wide_clause, sentence_start = scopes
+    # Tagged apart, so no token straddles the number (8家央企 is not 8/家央企).
+    tokens = (tagged_tokens(text, clause_start, number_start)
+              + tagged_tokens(text, number_end, _sentence_end(text, number_end)))
+    label, confidence = "", 0.5
+    if subject:
+        sub_tokens = tagged_tokens(subject, 0, len(subject))
+        label, _ = _phrase_before(sub_tokens, len(subject), set())
+        label = label or subject
+        confidence = 0.7
+    if not label and (unit_kind == "counter" or text.startswith("的", number_end)):
+        label = _phrase_after(tokens, number_end)  # 1055个网格党支部, 43亩的闲置林地
+        confidence = 0.75
+    if not label:
+        label, start = _phrase_before(tokens, number_start, places)
+        if label and start > clause_start and text[start - 1:start] == "占":
+            base, _ = _phrase_before(tokens, start - 1, places)
+            if base:
+                label = f"{base}占{label}" + ("" if label.endswith("比重") else "比重")
+        confidence = 0.7
+    for lo in (wide_clause, sentence_start):
+        if not label:
+            label, confidence = _nearest_concept_term(text[lo:number_start]), 0.6
+    if not label and shared:
+        label, confidence = shared, 0.5
+    if unit_kind == "counter":
+        label = _with_count_suffix(label, unit)
+    label = _with_rate_suffix(label, kind, unit, sign)
+    concept = concept_of(label)
+    category = concept.category if concept else _category(label, text[sentence_start:number_end])
+    implied_unit = concept.unit if concept else ""
+    if not implied_unit and label.endswith(tuple(_words("money"))):
+        implied_unit = "元"
+    if concept:
+        confidence = max(confidence, 0.85)
+    return Indicator(label, concept.concept if concept else "", category, implied_unit,
+                     confidence if label else 0.2)
+
+
+def _nearest_concept_term(window: str) -> str:
+    """The concept term ending nearest the number, when no phrase could be read."""
+    best, best_end = "", -1
+    for term in _terms_longest_first():
+        at = window.rfind(term)
+        if at >= 0 and at + len(term) > best_end:
+            best, best_end = term, at + len(term)
+    return best
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    match = re.compile(r"[。！？；\n]").search(text, pos)
+    return match.start() if match else len(text)
 
 
 def list_subject(clause_before: str, index: int) -> str | None:
-    """The `index`-th subject of a 分别 list: 高速公路、铁路通车里程分别达 → 高速公路通车里程."""
+    """The `index`-th subject of a 分别 list: 高速公路、铁路通车里程分别达 → 高速公路通车里程.
+
+    The last item is its own first word plus the head the items share
+    (铁路 + 通车里程); earlier items get that head too.
+    """
     at = clause_before.find("分别")
     if at < 0:
         return None
@@ -111,50 +270,9 @@ def list_subject(clause_before: str, index: int) -> str | None:
     if index >= len(subjects) or len(subjects) < 2:
         return None
     subject, last = subjects[index], subjects[-1]
-    shared = _nearest_term(last)
-    if shared and index < len(subjects) - 1 and last.endswith(shared) and shared not in subject:
-        return subject + shared
+    tokens = tagged_tokens(last, 0, len(last))
+    if index < len(subjects) - 1 and len(tokens) > 1:
+        head = last[tokens[1].start:]
+        if not subject.endswith(head):
+            return subject + head
     return subject
-
-
-def label_indicator(windows: list[str], noun_after: str, unit_kind: str,
-                    subject: str | None = None) -> Indicator:
-    """Label from the text before the number (`windows`, narrowest first) and the noun after.
-
-    A 分别 list subject is kept as written (高速公路通车里程 and 铁路通车里程
-    stay apart), mapped only when it is itself a known term.
-    """
-    if subject:
-        term = _nearest_term(subject)
-        if subject in _terms():
-            label, category, unit = _terms()[subject]
-            return Indicator(label, category, unit, 0.8)
-        category, unit = (_terms()[term][1:] if term else (_category_for(subject), ""))
-        return Indicator(_trimmed_label(subject), category, unit, 0.7)
-    if unit_kind == "counter" and noun_after:
-        term = _contained_term(noun_after)
-        if term:
-            label, category, unit = _terms()[term]
-            return Indicator(label, category, unit, 0.85)
-    for depth, window in enumerate(windows):
-        term = _nearest_term(window)
-        if term:
-            label, category, unit = _terms()[term]
-            return Indicator(label, category, unit, 0.8)
-        own_words = _trimmed_label(window) if depth == 0 else ""
-        if len(own_words) >= 2 and not (unit_kind == "counter" and noun_after):
-            # The number's own words beat a term from an earlier clause.
-            return Indicator(own_words, _category_for(own_words + windows[-1]), "", 0.5)
-    if unit_kind == "counter" and noun_after:
-        return Indicator(noun_after + "数", _category_for(noun_after + windows[-1]), "", 0.5)
-    for window in windows:
-        label = _trimmed_label(window)
-        if len(label) >= 2:
-            return Indicator(label, _category_for(label + windows[-1]), "", 0.4)
-    return Indicator("", _category_for(windows[-1] + noun_after), "", 0.2)
-
-
-def noun_after(text: str, pos: int) -> str:
-    """The noun phrase right after a counter (网格党支部 in 1055个网格党支部、…)."""
-    match = _NOUN_AFTER.match(text, pos)
-    return match.group() if match else ""

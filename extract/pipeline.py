@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from .indicators import label_indicator, list_subject, noun_after
+from .indicators import label_indicator, list_subject
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
 from .qualify import classify_kind, qualifier_before
@@ -48,16 +48,23 @@ def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[
     doc_year = doc_date.year if doc_date else None
     sentences = split_sentences(clean)
     regions = RegionResolver.for_text(clean, sentences)
-    rows = []
-    for index in range(len(numbers)):
-        row = _claim_row(norm, text, sentences, regions, numbers, index, doc_year)
+    rows: list[dict[str, Any]] = []
+    last_sentence = -1
+    for index, number in enumerate(numbers):
+        sentence = sentences.index_of(number.start)
+        same = rows and sentence == last_sentence and (
+            rows[-1]["unit"] == number.unit or number.unit_kind == "rate")
+        shared = rows[-1]["indicator"] if same else ""
+        row = _claim_row(norm, text, sentences, regions, numbers, index, doc_year, shared)
+        last_sentence = sentence
         row.update(doc=doc, doc_date=doc_date.isoformat() if doc_date else "")
         rows.append(row)
     return rows
 
 
 def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: RegionResolver,
-               numbers: list[NumberSpan], index: int, doc_year: int | None) -> dict[str, Any]:
+               numbers: list[NumberSpan], index: int, doc_year: int | None,
+               shared: str) -> dict[str, Any]:
     """One row: the number `numbers[index]` read in the windows around it."""
     clean = norm.clean
     number = numbers[index]
@@ -92,9 +99,10 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
     subject = list_subject(windows["clause"], before_list)
     if subject:
         subject = subject.replace(region.name, "")
-    label_windows = [windows["segment"], windows["clause"], windows["sentence"]]
-    after = noun_after(clean, number.end) if number.unit_kind == "counter" else ""
-    indicator = label_indicator(label_windows, after, number.unit_kind, subject)
+    indicator = label_indicator(clean, (seg_start, c_start, s_start), number.start, number.end,
+                                number.unit, number.unit_kind, kind, sign,
+                                regions.mention_starts_between(c_start, number.start), subject,
+                                shared)
 
     start, end = _original_span(norm, number.start, number.end)
     sent_start, sent_end = _sentence_span(norm, text, sentences, s_index)
@@ -106,7 +114,8 @@ def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: Regio
         "unit": number.unit or indicator.unit,
         "qualifier": qualifier, "kind": kind,
         "region": region.name, "year": year.year,
-        "indicator": indicator.label, "category": indicator.category, "concept": "",
+        "indicator": indicator.label, "category": indicator.category,
+        "concept": indicator.concept,
         "region_code": region.code, "region_level": region.level,
         "province": region.province, "confidence": round(confidence, 2),
     }

@@ -188,7 +188,8 @@ def find_mentions(text: str) -> list[Mention]:
     mentions: list[Mention] = []
     for start, end, form, idx in raw:
         candidates = [regions[i] for i in idx]
-        full = [r for r in candidates if r.name == form and len(form) > _SHORT_FULL_NAME]
+        full = [r for r in candidates if r.name == form
+                and (len(form) > _SHORT_FULL_NAME or r.level == "province")]
         pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
                         or (r.level == "city" and named_provinces[r.province])
                         or named[r.parent_code] or named[r.code]]
@@ -215,10 +216,10 @@ def _local_mentions(text: str) -> list[Mention]:
         suffix = next(x for x in by_length if match.group().endswith(x))
         stem_end = match.end() - len(suffix)
         start = stem_end
-        for lo, hi, tag in reversed(tagged_tokens(text, match.start(), stem_end)):
-            if tag[:1] in _FUNCTION_TAGS or hi > stem_end:
+        for token in reversed(tagged_tokens(text, match.start(), stem_end)):
+            if token.tag[:1] in _FUNCTION_TAGS:
                 break
-            start = lo
+            start = token.start
         if stem_end - start >= 2 and _is_local_name(text, start, match.end(), text[start:stem_end]):
             name = text[start:match.end()]
             found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
@@ -324,6 +325,10 @@ class RegionResolver:
         topics = [m for m in mentions if not _is_object(text, m)]
         homes = [story_topic(topics, story) or document_home for story in stories]
         return cls(text, mentions, sentences, stories, homes)
+
+    def mention_starts_between(self, lo: int, hi: int) -> set[int]:
+        """Start offsets of the region mentions inside text[lo:hi]."""
+        return {m.start for m in self._mentions_between(lo, hi)}
 
     def _story_index(self, pos: int) -> int:
         return bisect.bisect_right(self.story_starts, pos) - 1

@@ -68,7 +68,7 @@ def tokenizer() -> jieba.Tokenizer:
         for form in (row["name"], row["short"], *row["aliases"].split("|")):
             if len(form) > 1:
                 words.add_word(form)
-    for row in load_table("indicators"):
+    for row in load_table("concepts"):
         words.add_word(row["term"])
     return words
 
@@ -85,15 +85,25 @@ def tagger() -> rjieba.Jieba:
         for form in (row["name"], row["short"], *row["aliases"].split("|")):
             if len(form) > 1:
                 words.add_word(form, None, "ns")
-    for row in load_table("indicators"):
+    for row in load_table("concepts"):
         words.add_word(row["term"], None, "n")
     return words
 
 
-def tagged_tokens(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """(start, end, tag) of each token of text[lo:hi], offsets into `text`."""
+@dataclass(frozen=True)
+class Token:
+    """A tagged word with its offsets in the text it was cut from."""
+
+    word: str
+    tag: str
+    start: int
+    end: int
+
+
+def tagged_tokens(text: str, lo: int, hi: int) -> list[Token]:
+    """The tagged tokens of text[lo:hi], offsets into `text`."""
     out, pos = [], lo
     for word, tag in tagger().tag(text[lo:hi]):
-        out.append((pos, pos + len(word), tag))
+        out.append(Token(word, tag, pos, pos + len(word)))
         pos += len(word)
     return out

@@ -133,5 +133,6 @@ def test_confidence_is_lower_for_guesses() -> None:
 
 def test_number_own_words_beat_an_earlier_clause_term() -> None:
     rows = claims("苏州市拥有高新技术企业1.57万家,累计建成5G基站6.1万个。")
-    assert [r["indicator"] for r in rows] == ["高新技术企业数", "5G基站"]
+    assert [r["indicator"] for r in rows] == ["高新技术企业数量", "5G基站数量"]
+    assert [r["concept"] for r in rows] == ["高新技术企业数", ""]
     assert rows[1]["kind"] == "cumulative"
