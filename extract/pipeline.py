@@ -1,23 +1,208 @@
-"""The extraction pipeline, in order: normalise, find numbers, qualify, region, year, indicator.
+"""The extraction pipeline: named stages over one `Doc`, in the order `STAGES` gives.
 
 `extract_text` is a pure function of one document's text (and optional
-date), so a corpus can be split across processes. Offsets are found in the
-normalised text and mapped back, so every row has text[start:end] == quote.
+date), so a corpus can be split across processes. Each stage reads the `Doc`
+and fills in its part of every `Claim`; offsets are found in the normalised
+text and mapped back at the end, so every row has text[start:end] == quote.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from .indicators import label_indicator, list_subject
+from .indicators import Indicator, label_indicator, list_subject
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
 from .qualify import classify_kind, qualifier_before
-from .regions import RegionResolver
+from .regions import Region, RegionResolver
 from .segment import Sentences, clause_start, split_sentences
-from .years import infer_document_date, resolve_year, target_year
+from .years import (
+    YearGuess,
+    carried_years,
+    infer_document_date,
+    is_before_state,
+    resolve_year,
+    target_year,
+)
+
+
+@dataclass
+class Claim:
+    """One number and what the stages have said about it so far."""
+
+    number: NumberSpan
+    sentence: int            # index into Doc.sentences
+    clause_start: int        # clean offset where the number's clause starts
+    segment_start: int       # ... and where its segment (since the previous number) starts
+    qualifier: str = "exact"
+    year: YearGuess = field(default_factory=lambda: YearGuess(None, 0.2))
+    kind: str = "level"
+    sign: int = 1
+    region: Region | None = None
+    region_confidence: float = 0.0
+    indicator: Indicator | None = None
+
+    def window(self, doc: Doc, scope: str) -> str:
+        """The clean text from the start of `scope` (sentence, clause, segment) to the number."""
+        lo = {"sentence": doc.sentences.starts[self.sentence], "clause": self.clause_start,
+              "segment": self.segment_start}[scope]
+        return doc.clean[lo:self.number.start]
+
+
+@dataclass
+class Doc:
+    """One document: its text, its structure, and the claims found in it."""
+
+    text: str
+    name: str
+    date: dt.date | None
+    norm: Normalised = field(init=False)
+    sentences: Sentences = field(init=False)
+    regions: RegionResolver = field(init=False)
+    carried_years: list[int | None] = field(init=False)
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def clean(self) -> str:
+        return self.norm.clean
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+def clean_text(doc: Doc) -> None:
+    """Traditional to simplified, full-width to ASCII, glosses removed; offsets kept."""
+    doc.norm = normalise(doc.text)
+
+
+def find_claims(doc: Doc) -> None:
+    """Every number that may be a claim, with the sentence, clause and segment around it."""
+    doc.sentences = split_sentences(doc.clean)
+    previous: NumberSpan | None = None
+    for number in find_numbers(doc.clean):
+        s_index = doc.sentences.index_of(number.start)
+        s_start = doc.sentences.starts[s_index]
+        c_start = clause_start(doc.clean, s_start, number.start)
+        segment = c_start
+        if previous is not None and s_start < previous.end <= number.start:
+            segment = max(c_start, previous.after)
+        if number.group and previous is not None and previous.group == number.group:
+            segment = c_start  # later parts of a ratio share the first part's words
+        doc.claims.append(Claim(number, s_index, c_start, segment))
+        previous = number
+
+
+def read_context(doc: Doc) -> None:
+    """The document's date, its stories and places, and the year each paragraph carries."""
+    doc.date = doc.date or infer_document_date(doc.clean)
+    doc.regions = RegionResolver.for_text(doc.clean, doc.sentences)
+    doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends)
+
+
+def qualify(doc: Doc) -> None:
+    """约, 超, 不到 …: from the words inside the quote or just before it."""
+    for claim in doc.claims:
+        claim.qualifier = (claim.number.qualifier or qualifier_before(doc.clean, claim.number.start)
+                           or "exact")
+
+
+def date_claims(doc: Doc) -> None:
+    """The year each figure refers to; the state before a from/to pair keeps none."""
+    for claim in doc.claims:
+        number = claim.number
+        if is_before_state(doc.clean, number.start, number.after):
+            claim.year = YearGuess(None, 0.6)
+            continue
+        claim.year = resolve_year(claim.window(doc, "sentence"), doc.year,
+                                  doc.carried_years[claim.sentence])
+
+
+def classify_kinds(doc: Doc) -> None:
+    """level, change, share, cumulative, target or forecast, and the sign of a change."""
+    for claim in doc.claims:
+        windows = {scope: claim.window(doc, scope) for scope in ("sentence", "clause", "segment")}
+        # A figure for a year after the document's own (到2026年, 明年) is a plan, not an actual.
+        goal = target_year(windows["sentence"]) or claim.year.year
+        has_target = goal is not None and doc.year is not None and goal > doc.year
+        claim.kind, claim.sign = classify_kind(windows, claim.number.unit_kind,
+                                               claim.number.default_kind, has_target)
+
+
+def place_claims(doc: Doc) -> None:
+    """The region each figure describes, read from its clause up to the whole document."""
+    for claim in doc.claims:
+        claim.region, claim.region_confidence = doc.regions.resolve(
+            claim.sentence, claim.clause_start, claim.number.start)
+
+
+def label_claims(doc: Doc) -> None:
+    """Indicator, concept and category; a 分别 list gives each number its own subject."""
+    previous: Claim | None = None
+    for index, claim in enumerate(doc.claims):
+        number = claim.number
+        in_list = 0
+        for earlier in reversed(doc.claims[:index]):  # numbers after 分别 earlier in the clause
+            if (earlier.number.start < claim.clause_start
+                    or doc.clean.find("分别", claim.clause_start, earlier.number.start) < 0):
+                break
+            in_list += 1
+        subject = list_subject(claim.window(doc, "clause"), in_list)
+        if subject and claim.region:
+            subject = subject.replace(claim.region.name, "")
+        shared = ""
+        if (previous and previous.indicator and previous.sentence == claim.sentence
+                and (previous.number.unit == number.unit or number.unit_kind == "rate")):
+            shared = previous.indicator.label
+        scopes = (claim.segment_start, claim.clause_start, doc.sentences.starts[claim.sentence])
+        claim.indicator = label_indicator(
+            doc.clean, scopes, number.start, number.end, number.unit, number.unit_kind,
+            claim.kind, claim.sign,
+            doc.regions.mention_starts_between(claim.clause_start, number.start), subject, shared)
+        previous = claim
+
+
+STAGES: tuple[Callable[[Doc], None], ...] = (
+    clean_text, find_claims, read_context, qualify, date_claims, classify_kinds, place_claims,
+    label_claims,
+)
+
+
+def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every numeric claim in `text` as a row dict keyed by `COLUMNS`."""
+    document = Doc(text, doc, date)
+    for stage in STAGES:
+        stage(document)
+        if stage is find_claims and not document.claims:
+            return []
+    return [_row(document, claim) for claim in document.claims]
+
+
+def _row(doc: Doc, claim: Claim) -> dict[str, Any]:
+    """The claims-table row of one claim, offsets mapped back to the original text."""
+    number, region, indicator = claim.number, claim.region, claim.indicator
+    assert region is not None and indicator is not None  # every stage has run
+    start, end = _original_span(doc.norm, number.start, number.end)
+    sent_start, sent_end = _sentence_span(doc, claim.sentence)
+    confidence = math.prod((claim.region_confidence, claim.year.confidence,
+                            indicator.confidence)) ** (1 / 3)
+    return {
+        "doc": doc.name, "start": start, "end": end, "quote": doc.text[start:end],
+        "sentence": doc.text[sent_start:sent_end],
+        "value": claim.sign * number.value if claim.kind == "change" else number.value,
+        "unit": number.unit or indicator.unit,
+        "qualifier": claim.qualifier, "kind": claim.kind,
+        "region": region.name, "year": claim.year.year,
+        "indicator": indicator.label, "category": indicator.category,
+        "concept": indicator.concept,
+        "region_code": region.code, "region_level": region.level,
+        "province": region.province, "confidence": round(confidence, 2),
+        "doc_date": doc.date.isoformat() if doc.date else "",
+    }
 
 
 def _original_span(norm: Normalised, start: int, end: int) -> tuple[int, int]:
@@ -25,97 +210,13 @@ def _original_span(norm: Normalised, start: int, end: int) -> tuple[int, int]:
     return norm.to_original(start), norm.to_original(end - 1) + 1
 
 
-def _sentence_span(norm: Normalised, text: str, sentences: Sentences,
-                   index: int) -> tuple[int, int]:
+def _sentence_span(doc: Doc, index: int) -> tuple[int, int]:
     """The sentence's span in the original text, surrounding whitespace trimmed."""
-    lo = sentences.starts[index]
-    start, end = _original_span(norm, lo, max(sentences.ends[index], lo + 1))
+    lo = doc.sentences.starts[index]
+    start, end = _original_span(doc.norm, lo, max(doc.sentences.ends[index], lo + 1))
+    text = doc.text
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[str, Any]]:
-    """Every numeric claim in `text` as a row dict keyed by `COLUMNS`."""
-    norm = normalise(text)
-    clean = norm.clean
-    numbers = find_numbers(clean)
-    if not numbers:
-        return []
-    doc_date = date or infer_document_date(clean)
-    doc_year = doc_date.year if doc_date else None
-    sentences = split_sentences(clean)
-    regions = RegionResolver.for_text(clean, sentences)
-    rows: list[dict[str, Any]] = []
-    last_sentence = -1
-    for index, number in enumerate(numbers):
-        sentence = sentences.index_of(number.start)
-        same = rows and sentence == last_sentence and (
-            rows[-1]["unit"] == number.unit or number.unit_kind == "rate")
-        shared = rows[-1]["indicator"] if same else ""
-        row = _claim_row(norm, text, sentences, regions, numbers, index, doc_year, shared)
-        last_sentence = sentence
-        row.update(doc=doc, doc_date=doc_date.isoformat() if doc_date else "")
-        rows.append(row)
-    return rows
-
-
-def _claim_row(norm: Normalised, text: str, sentences: Sentences, regions: RegionResolver,
-               numbers: list[NumberSpan], index: int, doc_year: int | None,
-               shared: str) -> dict[str, Any]:
-    """One row: the number `numbers[index]` read in the windows around it."""
-    clean = norm.clean
-    number = numbers[index]
-    previous = numbers[index - 1] if index else None
-    s_index = sentences.index_of(number.start)
-    s_start = sentences.starts[s_index]
-    c_start = clause_start(clean, s_start, number.start)
-    same_sentence = previous is not None and previous.end > s_start and previous.end <= number.start
-    seg_start = max(c_start, previous.after) if same_sentence and previous else c_start
-    if number.group and previous is not None and previous.group == number.group:
-        seg_start = c_start  # later parts of a ratio share the first part's words
-    windows = {"sentence": clean[s_start:number.start], "clause": clean[c_start:number.start],
-               "segment": clean[seg_start:number.start]}
-
-    # Qualifier and kind.
-    qualifier = number.qualifier or qualifier_before(clean, number.start) or "exact"
-    year = resolve_year(windows["sentence"], doc_year)
-    # A figure for a year after the document's own (到2026年, 明年) is a plan, not an actual.
-    goal_year = target_year(windows["sentence"]) or year.year
-    has_target = goal_year is not None and doc_year is not None and goal_year > doc_year
-    kind, sign = classify_kind(windows, number.unit_kind, number.default_kind, has_target)
-
-    # Region and year.
-    region, region_conf = regions.resolve(s_index, c_start, number.start)
-
-    # Indicator: a 分别 list gives each number its own subject.
-    before_list = 0
-    for earlier in reversed(numbers[:index]):  # numbers after 分别 earlier in this clause
-        if earlier.start < c_start or clean.find("分别", c_start, earlier.start) < 0:
-            break
-        before_list += 1
-    subject = list_subject(windows["clause"], before_list)
-    if subject:
-        subject = subject.replace(region.name, "")
-    indicator = label_indicator(clean, (seg_start, c_start, s_start), number.start, number.end,
-                                number.unit, number.unit_kind, kind, sign,
-                                regions.mention_starts_between(c_start, number.start), subject,
-                                shared)
-
-    start, end = _original_span(norm, number.start, number.end)
-    sent_start, sent_end = _sentence_span(norm, text, sentences, s_index)
-    confidence = math.prod((region_conf, year.confidence, indicator.confidence)) ** (1 / 3)
-    return {
-        "start": start, "end": end, "quote": text[start:end],
-        "sentence": text[sent_start:sent_end],
-        "value": sign * number.value if kind == "change" else number.value,
-        "unit": number.unit or indicator.unit,
-        "qualifier": qualifier, "kind": kind,
-        "region": region.name, "year": year.year,
-        "indicator": indicator.label, "category": indicator.category,
-        "concept": indicator.concept,
-        "region_code": region.code, "region_level": region.level,
-        "province": region.province, "confidence": round(confidence, 2),
-    }

@@ -16,6 +16,7 @@ from .tables import load_table
 
 _YEAR = r"((?:19|20)\d{2})"
 _COMPARED = ("相比", "同期相比", "比")
+_CLAUSE_MARK = re.compile(r"[,:;，：]")
 _DATELINE = re.compile(_YEAR + r" ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")
 _WIRE_DATELINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{2,4}(\d{1,2})月(\d{1,2})日电")
 _HEAD_CHARS = 600
@@ -27,6 +28,8 @@ _YEAR_EXPR_TEMPLATE = (
     r"|(?P<span>" + _YEAR.replace("(", "(?P<y1>", 1) + r" ?[—\-–~至到] ?"
     + _YEAR.replace("(", "(?P<y2>", 1) + r" ?年)"
     r"|(?P<plain>" + _YEAR.replace("(", "(?P<py>", 1) + r" ?年(?P<since>以来|来)?)"
+    # a year written without 年 where a clause opens on it (2021已升至45%, 2022,全市…)
+    r"|(?P<bare>(?:^|(?<=[,，:：]))" + _YEAR.replace("(", "(?P<by>", 1) + r"(?=已|,|，|上半年))"
     r"|(?P<plan>[“\"]?(?P<pn>十[一二三四五六七八九]五)[”\"]?(?:期间|时期|末|规划)?)"
     r"|(?P<rel>{relative})"
 )
@@ -88,11 +91,18 @@ def infer_document_date(text: str) -> dt.date | None:
     return dt.date(max(years), 1, 1)
 
 
-def resolve_year(sentence_prefix: str, doc_year: int | None) -> YearGuess:
-    """The year for a number whose sentence, up to the number, is `sentence_prefix`."""
+def resolve_year(sentence_prefix: str, doc_year: int | None,
+                 carried: int | None = None) -> YearGuess:
+    """The year for a number whose sentence, up to the number, is `sentence_prefix`.
+
+    With no year of its own, a figure takes the year stated earlier in its
+    paragraph (`carried`: 2022年全省粮食总产量720亿斤。其中，稻谷产量增长1.3%),
+    else the document's year.
+    """
     last = None
     for match in _year_expressions().finditer(sentence_prefix):
-        if not _is_comparison_base(sentence_prefix, match):
+        if not (_is_comparison_base(sentence_prefix, match)
+                or _is_event_date(sentence_prefix, match)):
             last = match
     if last is not None:
         if last["target"]:
@@ -103,15 +113,25 @@ def resolve_year(sentence_prefix: str, doc_year: int | None) -> YearGuess:
             if last["since"]:
                 return YearGuess(doc_year, 0.75) if doc_year else YearGuess(None, 0.3)
             return YearGuess(int(last["py"]), 0.95)
+        if last["bare"]:
+            return YearGuess(int(last["by"]), 0.85)
         if last["plan"]:
             end = _plan_end_years().get(last["pn"])
             if end:
                 return YearGuess(end, 0.85)
         if last["rel"] and doc_year:
             return YearGuess(doc_year + _relative_offsets()[last["rel"]], 0.85)
+    if carried:
+        return YearGuess(carried, 0.75)
     if doc_year:
         return YearGuess(doc_year, 0.6)
     return YearGuess(None, 0.2)
+
+
+def _is_event_date(text: str, match: re.Match[str]) -> bool:
+    """于2018年投入运营, 总面积达…: a year after 于 dates an event in its own clause only."""
+    return (text[max(0, match.start() - 1):match.start()] == "于"
+            and _CLAUSE_MARK.search(text, match.end()) is not None)
 
 
 def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
@@ -124,3 +144,47 @@ def target_year(sentence_prefix: str) -> int | None:
     """The year of a 到2026年-style target phrase in the prefix, if any."""
     years = [int(m["ty"]) for m in _year_expressions().finditer(sentence_prefix) if m["target"]]
     return years[-1] if years else None
+
+
+def stated_year(sentence: str) -> int | None:
+    """The last year a sentence states outright (2022年, 2014—2023年, 到2026年), not a base."""
+    year = None
+    for match in _year_expressions().finditer(sentence):
+        if _is_comparison_base(sentence, match) or match["since"]:
+            continue
+        for group in ("py", "y2", "by", "ty"):
+            if match[group]:
+                year = int(match[group])
+    return year
+
+
+def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> list[int | None]:
+    """For each sentence, the last year stated by an earlier sentence of its paragraph (line)."""
+    carried: list[int | None] = []
+    current: int | None = None
+    for index, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+        if index and text.rfind("\n", starts[index - 1], lo) >= 0:
+            current = None  # a new paragraph
+        carried.append(current)
+        current = stated_year(text[lo:hi]) or current
+    return carried
+
+
+@cache
+def _before_after() -> dict[str, frozenset[str]]:
+    roles: dict[str, set[str]] = {}
+    for row in load_table("before_after"):
+        roles.setdefault(row["role"], set()).add(row["word"])
+    return {role: frozenset(words) for role, words in roles.items()}
+
+
+_TO_REACH = 4  # the `to` word stands within this many characters after the first number
+
+
+def is_before_state(text: str, start: int, end: int) -> bool:
+    """True for the first number of a from/to pair (由45%上升到93%)."""
+    words = _before_after()
+    before = text[max(0, start - 2):start].rstrip(" ")
+    after = text[end:end + _TO_REACH]
+    return (bool(before) and before[-1] in words["from"]
+            and any(word in after for word in words["to"]))
