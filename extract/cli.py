@@ -1,4 +1,4 @@
-"""Command line: python -m extract PATH [PATH ...] -o OUT [--date D] [--jobs N].
+"""Command line: python -m extract PATH [PATH ...] -o OUT [--panel P] [--date D] [--jobs N].
 
 Exit status: 0 when every file was read, 1 when some were skipped (each
 reported on stderr in one line), 2 when nothing could be read or the
@@ -15,9 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from .panel import PanelInput, build_panel, panel_rows
 from .pipeline import extract_text
 from .read import ReadError, iter_text_files, load_manifests, parse_date, read_document
-from .write import FORMATS, open_writer
+from .write import FORMATS, PANEL_SCHEMA, open_writer, write_table
 
 _CHUNK = 8  # documents per task sent to a worker process
 
@@ -29,14 +30,20 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("paths", nargs="+", type=Path, help=".txt files or folders (recursive)")
     parser.add_argument("-o", "--output", required=True, type=Path,
                         help=f"output table: {', '.join(FORMATS)}")
+    parser.add_argument("--panel", type=Path,
+                        help="also write the indicator table (one row per region, year and "
+                             f"measure): {', '.join(FORMATS)}")
     parser.add_argument("--date", type=parse_date,
                         help="document date (YYYY-MM-DD) for 今年/去年; "
                              "beats manifest.csv and the date in the text")
     parser.add_argument("--jobs", type=int, default=1,
                         help="worker processes (default 1; 0 = one per core)")
     args = parser.parse_args(argv)
-    if args.output.suffix.lower() not in FORMATS:
-        parser.error(f"output must end in one of {', '.join(FORMATS)}: {args.output}")
+    for flag, path in (("output", args.output), ("--panel", args.panel)):
+        if path is not None and path.suffix.lower() not in FORMATS:
+            parser.error(f"{flag} must end in one of {', '.join(FORMATS)}: {path}")
+    if args.panel is not None and args.panel.resolve() == args.output.resolve():
+        parser.error(f"--panel must not overwrite the output: {args.panel}")
     return args
 
 
@@ -68,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     tasks = [(f, args.date or manifest.get(f.name)) for f in files]
     show_progress = sys.stderr.isatty()
     writer, read, skipped, claims = None, 0, 0, 0
+    # The panel needs every claim, so keep only its fields while the rows stream out.
+    panel_input = PanelInput() if args.panel is not None else None
     try:
         for done, (name, result) in enumerate(_results(tasks, args.jobs), start=1):
             if isinstance(result, str):
@@ -78,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             if writer is None:
                 writer = open_writer(args.output)
             writer.write(result)
+            if panel_input is not None:
+                panel_input.add(result)
             claims += len(result)
             if show_progress:
                 print(f"\rextract: {done}/{len(tasks)} files, {claims} claims",
@@ -92,4 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"extract: {claims} claims from {read} files -> {args.output}"
           + (f" ({skipped} skipped)" if skipped else ""), file=sys.stderr)
+    if panel_input is not None:
+        panel = build_panel(panel_input.frame())
+        write_table(args.panel, panel_rows(panel), PANEL_SCHEMA)
+        print(f"extract: {len(panel)} indicator rows -> {args.panel}", file=sys.stderr)
     return 1 if skipped else 0

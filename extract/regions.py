@@ -25,6 +25,9 @@ from .tables import load_table
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
               "site": 5, "township": 5, "village": 6}
+# 全国 and 国内 outside the number's clause are usually a comparison (居全国前列);
+# 我国 and 中国 opening a sentence are its topic.
+_COMPARISON_COUNTRY = ("全国", "国内")
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 # A mention right after one of these is the object of the sentence (引进北京项目),
 # not the place the figure describes.
@@ -35,6 +38,7 @@ _TIME_WORDS = re.compile(
     r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度|上半年|下半年|年底|年初|"
     r"目前|如今|当前|现在|今年|去年|明年|近年来|以来|截至|其中|同时|此外|另外|据了解|据统计|"
     r"[在从仅就全而其]")
+_LIST_GAPS = ("", "、", "和", "与", "及", ",", "的")  # between chained or listed places
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
 _TITLE_WEIGHT = 3  # a place named in a story's title counts this many times
 # A place name before 村/镇 is rare in jieba's dictionary; a common word there
@@ -382,7 +386,8 @@ class RegionResolver:
         topic; failing one, the nearest mention that is not an object.
         """
         inside = [m for m in self._mentions_between(lo, hi)
-                  if not (m.region.level == "country" and m.start < clause_lo)]
+                  if not (m.region.level == "country" and m.start < clause_lo
+                          and self.text[m.start:m.end] in _COMPARISON_COUNTRY)]
         opening = [m for m in inside if self._opens_clause(m, lo)]
         group = self._nearest_group(opening) or self._nearest_group(inside)
         if relative and (not group or relative[1] > group[0].end):
@@ -403,15 +408,21 @@ class RegionResolver:
         return group
 
     def _opens_clause(self, mention: Mention, lo: int) -> bool:
-        """True when only time words, marks or a preposition stand between clause start and it."""
-        start = clause_start(self.text, lo, mention.start)
-        gap = _TIME_WORDS.sub("", self.text[start:mention.start])
-        return gap == "" or gap in self._chain_gaps(mention)
+        """True when only time words, marks or a preposition stand between clause start and it.
 
-    def _chain_gaps(self, mention: Mention) -> set[str]:
-        """Text that may precede a chained mention: the mentions just before it."""
-        return {self.text[m.start:mention.start] for m in self.mentions
-                if m.end <= mention.start and mention.start - m.start <= 12}
+        A mention chained or listed after one that opens the clause (天津市滨海新区,
+        北京、天津) opens it too.
+        """
+        start = clause_start(self.text, lo, mention.start)
+        first = mention
+        index = bisect.bisect_left(self.mention_starts, mention.start)
+        while index > 0:
+            earlier = self.mentions[index - 1]
+            if earlier.end > first.start or earlier.start < start or not self._adjacent(earlier,
+                                                                                          first):
+                break
+            first, index = earlier, index - 1
+        return _TIME_WORDS.sub("", self.text[start:first.start]) == ""
 
     def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
         """A 全市/全区-style word in text[lo:hi], read as the nearest earlier place of its level."""
@@ -440,7 +451,7 @@ class RegionResolver:
     def _adjacent(self, earlier: Mention, later: Mention) -> bool:
         """Mentions joined directly (天津滨海新区) or by a list mark (北京、天津)."""
         gap = self.text[earlier.end:later.start]
-        return gap in ("", "、", "和", "与", "及", ",")
+        return gap in _LIST_GAPS
 
     @staticmethod
     def _merge(group: list[Mention]) -> Region:

@@ -62,7 +62,8 @@ def split_stories(text: str) -> list[Story]:
             starts.add(start + len(line) + 1)
             continue
         role = ("byline" if marks["byline"].match(stripped)
-                else "subtitle" if marks["subtitle"].match(stripped) else None)
+                else "subtitle" if marks["subtitle"].match(stripped) and _is_title(stripped)
+                else None)
         if role is None:
             continue
         opening, seen = None, 0

@@ -1,7 +1,8 @@
-"""Write claim rows as CSV (UTF-8 with BOM, for Excel), Parquet or JSON Lines.
+"""Write tables as CSV (UTF-8 with BOM, for Excel), Parquet or JSON Lines.
 
 Writers stream: rows go out in batches as documents finish, so memory stays
-flat however large the corpus.
+flat however large the corpus. The claims table and the indicator table
+(panel.py) share the writers; each table is described by its Arrow schema.
 """
 
 from __future__ import annotations
@@ -16,13 +17,23 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .columns import COLUMNS
+from .panel import PANEL_COLUMNS
 
 FORMATS = (".csv", ".parquet", ".jsonl")
-_SCHEMA = pa.schema([
-    (name, pa.int64() if name in ("start", "end", "year") else
-     pa.float64() if name in ("value", "confidence") else pa.string())
-    for name in COLUMNS
-])
+
+
+def _schema(columns: Iterable[str], ints: set[str], floats: set[str],
+            bools: frozenset[str] = frozenset()) -> pa.Schema:
+    return pa.schema([
+        (name, pa.int64() if name in ints else pa.float64() if name in floats
+         else pa.bool_() if name in bools else pa.string())
+        for name in columns
+    ])
+
+
+CLAIMS_SCHEMA = _schema(COLUMNS, {"start", "end", "year"}, {"value", "confidence"})
+PANEL_SCHEMA = _schema(PANEL_COLUMNS, {"year", "n_claims", "n_docs"}, {"value", "min", "max"},
+                       frozenset({"conflict"}))
 
 
 class RowWriter(Protocol):
@@ -31,9 +42,10 @@ class RowWriter(Protocol):
 
 
 class _CsvWriter:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._handle = path.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.DictWriter(self._handle, fieldnames=COLUMNS, extrasaction="ignore")
+        self._writer = csv.DictWriter(self._handle, fieldnames=schema.names,
+                                      extrasaction="ignore")
         self._writer.writeheader()
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -44,12 +56,14 @@ class _CsvWriter:
 
 
 class _JsonlWriter:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._handle = path.open("w", encoding="utf-8")
+        self._columns = schema.names
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
-            self._handle.write(json.dumps({k: row.get(k) for k in COLUMNS}, ensure_ascii=False))
+            self._handle.write(json.dumps({k: row.get(k) for k in self._columns},
+                                          ensure_ascii=False))
             self._handle.write("\n")
 
     def close(self) -> None:
@@ -57,26 +71,36 @@ class _JsonlWriter:
 
 
 class _ParquetWriter:
-    def __init__(self, path: Path) -> None:
-        self._writer = pq.ParquetWriter(path, _SCHEMA)
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self._schema = schema
+        self._writer = pq.ParquetWriter(path, schema)
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         batch = list(rows)
         if batch:
-            columns = {name: [row.get(name) for row in batch] for name in COLUMNS}
-            self._writer.write_table(pa.table(columns, schema=_SCHEMA))
+            columns = {name: [row.get(name) for row in batch] for name in self._schema.names}
+            self._writer.write_table(pa.table(columns, schema=self._schema))
 
     def close(self) -> None:
         self._writer.close()
 
 
-def open_writer(path: Path) -> RowWriter:
-    """A streaming writer for `path`, the format chosen by its extension."""
+def open_writer(path: Path, schema: pa.Schema = CLAIMS_SCHEMA) -> RowWriter:
+    """A streaming writer of `schema`'s columns to `path`, the format chosen by its extension."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _CsvWriter(path)
+        return _CsvWriter(path, schema)
     if suffix == ".jsonl":
-        return _JsonlWriter(path)
+        return _JsonlWriter(path, schema)
     if suffix == ".parquet":
-        return _ParquetWriter(path)
+        return _ParquetWriter(path, schema)
     raise ValueError(f"unknown output format {suffix!r}: use one of {', '.join(FORMATS)}")
+
+
+def write_table(path: Path, rows: Iterable[dict[str, Any]], schema: pa.Schema) -> None:
+    """Write a whole table at once, for tables built after the stream (the panel)."""
+    writer = open_writer(path, schema)
+    try:
+        writer.write(rows)
+    finally:
+        writer.close()
