@@ -119,6 +119,11 @@ def main() -> None:
         file_name="zhibiao_claims.csv", mime="text/csv", key="download_csv",
         on_click="ignore", icon=":material/download:",
     )
+    st.sidebar.download_button(
+        label("download_panel"), data=lambda: data.panel_csv_bytes(filtered),
+        file_name="zhibiao_indicators.csv", mime="text/csv", key="download_panel",
+        on_click="ignore", icon=":material/table_view:", help=label("download_panel_help"),
+    )
 
     docs = sorted(set(files) | set(uploaded_text) | set(options.docs))
     tabs = dict(zip(TABS, st.tabs(list(TABS), key=TAB_KEY, bind="query-params"), strict=True))

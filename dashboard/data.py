@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from extract.columns import COLUMNS
+from extract.panel import TOLERANCE, build_panel, values_differ
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CLAIMS = REPO_ROOT / "data" / "claims.csv"
@@ -37,7 +38,8 @@ REGIONS_ENV = "ZHIBIAO_REGIONS"
 LOW_CONFIDENCE = 0.6
 # Two values for the same fact that differ by more than this share of the
 # larger one are a conflict; closer values are rounding (2184万 vs 2184.3万).
-CONFLICT_TOLERANCE = 0.01
+# The indicator table uses the same rule, so both say "conflict" alike.
+CONFLICT_TOLERANCE = TOLERANCE
 
 # Repeated short strings: categorical storage makes masks and group-bys fast.
 CATEGORICAL_COLUMNS: tuple[str, ...] = (
@@ -288,12 +290,6 @@ def conflict_ids(df: pd.DataFrame) -> np.ndarray:
         positions = np.flatnonzero(has_year)[differs]
         ids[positions] = dense
     return ids
-
-
-def values_differ(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """True where the smallest and largest values of a fact are more than rounding apart."""
-    scale = np.maximum(np.abs(lo), np.abs(hi))
-    return (hi - lo) > CONFLICT_TOLERANCE * scale
 
 
 def conflict_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
@@ -719,6 +715,11 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM, so Excel shows the Chinese correctly."""
     return export_frame(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def panel_csv_bytes(df: pd.DataFrame) -> bytes:
+    """The indicator table of these claims (extract.panel, as the CLI's --panel), CSV with BOM."""
+    return build_panel(df).to_csv(index=False).encode("utf-8-sig")
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -48,6 +48,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Click a point, bar, map region or table row to see the sentences behind it.",
     ),
     "download_csv": ("下载筛选后的表格 (CSV)", "Download filtered table (CSV)"),
+    "download_panel": ("下载指标表（地区 × 年份）", "Download indicator table (region × year)"),
+    "download_panel_help": (
+        "每个地区、年份、指标一行：多数来源认同的数值、来源条数与是否冲突。",
+        "One row per region, year and measure: the value most sources agree on, "
+        "how many claims back it, and whether they conflict.",
+    ),
     "png_hint": (
         "图表右上角的相机按钮可下载 PNG。",
         "The camera button at a chart's top right downloads it as PNG.",

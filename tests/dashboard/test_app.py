@@ -78,6 +78,17 @@ def test_widget_changes_filter_the_page() -> None:
 
 
 @pytest.mark.usefixtures("fixture_env")
+def test_sidebar_offers_the_claims_and_the_indicator_table() -> None:
+    # AppTest cannot fetch a download's bytes; test_data and test_browser check the content.
+    at = run_app()
+    buttons = {b.key: b.label for b in at.sidebar.get("download_button")}
+    assert buttons == {
+        "download_csv": "下载筛选后的表格 (CSV) Download filtered table (CSV)",
+        "download_panel": "下载指标表（地区 × 年份） Download indicator table (region × year)",
+    }
+
+
+@pytest.mark.usefixtures("fixture_env")
 def test_chart_click_opens_the_source_sentences_with_the_number_marked() -> None:
     target = DrillTarget(region="北京市", indicator="常住人口", year=2022, kind="level")
     at = run_app(state={"drill": target})

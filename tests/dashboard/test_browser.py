@@ -96,6 +96,17 @@ def claims_line(page, shown: int, total: int = 23):
     return page.locator('[data-testid="stSidebar"]').get_by_text(f"{shown} / {total}")
 
 
+def download_lines(page, button_text: str, target: Path) -> list[str]:
+    """Click the sidebar download button whose label starts with `button_text`; its CSV lines."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    with page.expect_download(timeout=WAIT_MS) as info:
+        sidebar.get_by_role("button", name=button_text).click()
+    info.value.save_as(target)
+    payload = target.read_bytes()
+    assert payload.startswith(b"\xef\xbb\xbf")
+    return payload.decode("utf-8-sig").strip().splitlines()
+
+
 def test_filter_drill_download_and_share(app_url: str, browser_context, tmp_path: Path) -> None:
     page = browser_context.new_page()
     outside: list[str] = []
@@ -130,18 +141,15 @@ def test_filter_drill_download_and_share(app_url: str, browser_context, tmp_path
     assert quote.inner_text() in {"16311.3億元", "6700億元"}
     assert page.get_by_text("fx_tianjin_trad.txt").first.is_visible()
 
-    # Download the filtered table.
-    with page.expect_download(timeout=WAIT_MS) as info:
-        page.locator('[data-testid="stSidebar"] [data-testid="stDownloadButton"] button').click()
-    target = tmp_path / "claims.csv"
-    info.value.save_as(target)
-    payload = target.read_bytes()
-    assert payload.startswith(b"\xef\xbb\xbf")
-    lines = payload.decode("utf-8-sig").strip().splitlines()
+    # Download the filtered table, then the indicator table built from it.
+    lines = download_lines(page, "下载筛选后的表格", tmp_path / "claims.csv")
     assert lines[0].startswith("doc,start,end,quote,sentence,value,unit")
     assert len(lines) == 1 + 6
     assert all(",天津市," in line for line in lines[1:])  # region or province column
     assert any("滨海新区" in line for line in lines[1:])
+    panel = download_lines(page, "下载指标表", tmp_path / "indicators.csv")
+    assert panel[0].startswith("region,region_code,region_level,province,year,measure,")
+    assert len(panel) > 1 and all(",天津市," in line for line in panel[1:])
 
     # Share: the URL alone reopens the same filter in a new tab.
     shared = browser_context.new_page()

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard import data
 from dashboard.data import DrillTarget, Filters
+from extract.panel import PANEL_COLUMNS
 
 
 def test_fixture_offsets_point_at_the_quotes(claims: pd.DataFrame, fx) -> None:
@@ -185,6 +186,23 @@ def test_csv_download_has_bom_chinese_and_integer_years(claims) -> None:
     assert list(back.columns) == list(data.COLUMNS)
     assert set(back["region"]) == {"江津区"} and len(back) == 5
     assert ",2016," in payload.decode("utf-8-sig") and "2016.0" not in payload.decode("utf-8-sig")
+
+
+def test_panel_download_is_the_indicator_table_of_the_filtered_claims(claims) -> None:
+    # The fixture table predates the concept column: measures fall back to indicators.
+    filtered = data.apply_filters(claims, Filters(regions=("北京市",), include_subregions=False))
+    payload = data.panel_csv_bytes(filtered)
+    assert payload.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig", dtype={"year": "Int64"},
+                       keep_default_na=False)
+    assert list(back.columns) == list(PANEL_COLUMNS)
+    assert set(back["region"]) == {"北京市"}
+    assert (back["concept"] == "").all() and "常住人口" in set(back["measure"])
+    population = back[(back["measure"] == "常住人口") & (back["kind"] == "level")
+                      & (back["year"] == 2022)]
+    assert population[["n_claims", "n_docs"]].values.tolist() == [[2, 2]]
+    assert bool(population["conflict"].item())
+    assert back["n_claims"].sum() == len(filtered)
 
 
 def test_combine_adds_session_rows_and_redoes_conflicts(claims) -> None:
