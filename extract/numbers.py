@@ -15,6 +15,7 @@ from functools import cache
 
 import cn2an
 
+from .segment import tagged_tokens, tokenizer
 from .tables import load_table, longest_match
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
@@ -32,6 +33,11 @@ _CODE_NEIGHBOURS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_{}+
 # items (四个意识, 十项行动, 七种能力) or a phase (二期工程) rather than things in the world.
 _RHETORICAL_COUNTERS = frozenset("个项条种类点面批支次大地化期")
 _RHETORICAL_MAX = 10
+_NOT_COUNT_TAGS = frozenset("vdpc")  # verbs, adverbs, prepositions, conjunctions
+_WORD_REACH = 6  # characters tagged after a counter to see whether it starts a longer word
+_NAME_REACH = 10  # a quoted name opens at most this many characters before its number
+_OPENING_QUOTES = "“‘「『\""
+_CLOSING_QUOTES = "”’」』\""
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def _in_excluded_context(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    before = text[max(line_start, start - 3):start]
+    before = text[max(line_start, start - 4):start].rstrip(" ")
     return (any(word in line for word in context["line"])
             or any(before.endswith(word) for word in context["before"])
             or any(text.startswith(word, end) for word in context["after"]))
@@ -200,7 +206,8 @@ def find_numbers(text: str) -> list[NumberSpan]:
         in_range = start == range_next
         if not in_range:
             waiting.clear()
-        if text[start - 1:start] == "第" or (not in_range and _is_code(text, start, end)):
+        if (text[max(0, start - 2):start].rstrip(" ")[-1:] == "第"
+                or (not in_range and _is_code(text, start, end))):
             continue
         chinese = bool(match["cn"] or match["pct"])
         if match["pct"]:
@@ -217,7 +224,9 @@ def find_numbers(text: str) -> list[NumberSpan]:
         if (kind == "excluded" or (not unit and factor == 1.0)
                 or (chinese and value <= _RHETORICAL_MAX and _is_rhetorical(text, start, quote_end))
                 or text[quote_end:quote_end + 1] == "半"  # 1个半小时: a duration
-                or _in_excluded_context(text, start, quote_end)):
+                or _in_excluded_context(text, start, quote_end)
+                or (kind == "counter" and _counter_is_word(text, quote_end, found_unit))
+                or _closes_a_name(text, start, quote_end)):
             continue
         qualifier, after = _trailing_qualifier(text, quote_end, qualifier)
         if waiting:  # a range is one claim: its upper bound, at most
@@ -225,6 +234,28 @@ def find_numbers(text: str) -> list[NumberSpan]:
         found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after,
                                 default_kind=found_unit.default_kind if found_unit else ""))
     return found
+
+
+def _counter_is_word(text: str, end: int, unit: Unit | None) -> bool:
+    """True when the counter begins a verb or adverb (26 把握, 零起步): no count of things.
+
+    A counter running into a noun (8家央企) is still a counter: jieba often
+    joins them, and a count of things is followed by the things.
+    """
+    surface = len(unit.base) if unit else 0
+    start = end - surface
+    tokens = tagged_tokens(text, start, min(len(text), start + _WORD_REACH))
+    first = tokens[0] if tokens else None
+    return bool(first and len(first.word) > surface and first.tag[:1] in _NOT_COUNT_TAGS
+                and tokenizer().FREQ.get(first.word, 0) > 0)  # a dictionary word, not a guess
+
+
+def _closes_a_name(text: str, start: int, end: int) -> bool:
+    """A count ending a quoted name (“暖新十五条”, “四个意识”) names a policy, not things."""
+    if text[end:end + 1] not in _CLOSING_QUOTES:
+        return False
+    opening = max(text.rfind(mark, max(0, start - _NAME_REACH), start) for mark in _OPENING_QUOTES)
+    return opening >= 0
 
 
 def _is_rhetorical(text: str, start: int, end: int) -> bool:
