@@ -94,6 +94,7 @@ def synthetic_claims(rows: int, seed: int = 7) -> pd.DataFrame:
         "year": pd.array(year, dtype="Float64").astype("Int64"),
         "indicator": indicator_table["indicator"].to_numpy()[indicator],
         "category": indicator_table["category"].to_numpy()[indicator],
+        "concept": indicator_table["indicator"].to_numpy()[indicator],
         "region_code": region_table["region_code"].to_numpy()[region],
         "region_level": region_table["region_level"].to_numpy()[region],
         "province": region_table["province"].to_numpy()[region],
