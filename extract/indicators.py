@@ -24,6 +24,10 @@ _LIST_SPLIT = re.compile(r"[、和及与]")
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s")
 _QUOTES = ("“", "”", '"')
+_OPENING = ("“", "(", "（", "《")
+_CLOSING = ("”", ")", "）", "》")
+_ALIAS_IN_BRACKETS = re.compile(r"[(（][A-Za-z0-9._{}\s]+[)）]")
+_QUOTED_TOKENS = 6  # a quoted or bracketed name inside a label: at most this many tokens
 # The suffix a count's label takes from its counter (人 → 人数).
 _COUNT_SUFFIX = {"人": "人数", "名": "人数", "位": "人数", "户": "户数", "人次": "人次",
                  "次": "次数", "场": "场次", "期": "期数", "件": "件数"}
@@ -81,7 +85,7 @@ def concept_of(label: str) -> Concept | None:
     A rate suffix the label gained (…增速) does not hide the measure; 高技术产业
     投资 is its own concept only if the table lists it, never 固定资产投资.
     """
-    head = label
+    head = _ALIAS_IN_BRACKETS.sub("", label)  # 细颗粒物(PM2.5)年均浓度 → 细颗粒物年均浓度
     for ending in ("增速", "降幅", "增幅", "增长", *_COUNT_SUFFIX.values(), "数量", "数"):
         if head.endswith(ending) and len(head) > len(ending) and head not in _concepts():
             head = head[: -len(ending)]
@@ -116,7 +120,7 @@ def _is_part(token: Token) -> bool:
 
 def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
     """Cut a run of tokens so it ends on a noun (or its verb head) and opens on content."""
-    while words and not verb_head and not (_is_noun(words[-1].tag)
+    while words and not verb_head and not (_is_noun(words[-1].tag) or words[-1].word in _CLOSING
                                            or words[-1].tag.startswith(("nr", "ns"))):
         words.pop()
     while words and (words[0].word in _words("drop") or words[0].word in (*_QUOTES, "的")
@@ -133,15 +137,23 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
     """
     before = [t for t in tokens if t.end <= end]
     i = len(before) - 1
-    while i >= 0 and (before[i].word in _words("link")
-                      or before[i].tag.startswith(("d", "p", "u", "c"))
-                      or not before[i].word.strip()):
-        i -= 1
-    # A verb right before the number heads the phrase (党课展演27次, 选派15名).
-    verb_head = i == len(before) - 1
+    skipped = False
+    while i >= 0 and (before[i].word in _words("link") or not before[i].word.strip()
+                      or before[i].tag.startswith(("d", "p", "u", "c", "zg"))
+                      or (skipped and _is_verb(before[i].tag) and len(before[i].word) == 1)):
+        i -= 1  # the predicate between the phrase and the number: 降至, 虽有, 已经达到
+        skipped = True
+    # A verb right before the number heads the phrase (党课展演27次, 协议引资超5000亿元).
+    verb_head = i >= 0 and _is_verb(before[i].tag) and len(before[i].word) > 1
     words: list[Token] = []
     while i >= 0 and len("".join(t.word for t in words)) < _MAX_LABEL:
         token = before[i]
+        if token.word in _CLOSING and words is not None:
+            opening = next((k for k in range(i - 1, -1, -1) if before[k].word in _OPENING), -1)
+            if opening >= 0 and i - opening <= _QUOTED_TOKENS:  # a quoted name stays whole
+                words[:0] = before[opening:i + 1]
+                i = opening - 1
+                continue
         if token.word in _words("link") or token.start in skip_places:
             break
         joins = token.word == "的" and words and i > 0 and _is_noun(before[i - 1].tag)
@@ -154,7 +166,7 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
         words.pop(0)  # 组织开展谈心谈话 → 开展谈心谈话: one verb is enough
     words = _trim_to_nouns(words, verb_head)
     start = words[0].start if words else end
-    return "".join(t.word for t in words).strip("“”"), start
+    return _balanced("".join(t.word for t in words)), start
 
 
 def _phrase_after(tokens: list[Token], start: int) -> str:
@@ -169,7 +181,15 @@ def _phrase_after(tokens: list[Token], start: int) -> str:
         words.append(token)
         if len("".join(t.word for t in words)) >= _MAX_LABEL:
             break
-    return "".join(t.word for t in _trim_to_nouns(words)).strip("“”")
+    return _balanced("".join(t.word for t in _trim_to_nouns(words)))
+
+
+def _balanced(label: str) -> str:
+    """Drop a quote or bracket left open at either end of a label (“驿路有爱 → 驿路有爱)."""
+    for opening, closing in zip(_OPENING, _CLOSING, strict=True):
+        if label.count(opening) != label.count(closing):
+            label = label.strip(opening + closing)
+    return label
 
 
 def _with_rate_suffix(label: str, kind: str, unit: str, sign: int) -> str:
