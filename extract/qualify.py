@@ -14,6 +14,8 @@ from functools import cache
 from .tables import load_table, longest_ending
 
 # kind_cues.applies_to → the unit kinds it covers
+_PRECEDENCE = ("forecast", "target", "change", "cumulative", "share")
+_FAR = 10**6  # a target year stated in the sentence: as far as a cue can be
 _APPLIES = {"rate": {"rate"}, "count": {"counter"}, "amount": {"counter", "measure"}}
 _BEFORE_WINDOW = 4  # 达到约 / 下降超: a qualifier word sits right before the number
 
@@ -58,30 +60,42 @@ def qualifier_before(text: str, start: int) -> str:
 
 def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
                   has_target_year: bool) -> tuple[str, int]:
-    """Kind and sign for a number, given the text before it in each scope.
+    """Kind and sign for a number, given the text around it in each scope.
 
     `windows` maps a scope (sentence, clause, segment) to the text from that
-    scope's start up to the number. A cue may apply to rates or counts only
-    (a count can be in a 覆盖率 sentence without being a share). With no cue,
-    the unit's own default holds (a bare percentage is a share, 156次 a tally).
+    scope's start up to the number, and `after` to the rest of its clause. A
+    cue may apply to rates or counts only (a count can be in a 覆盖率 sentence
+    without being a share). A present-tense word nearer the number than a
+    plan word makes it an actual. With no cue, the unit's own default holds
+    (a bare percentage is a share, 156次 a tally).
     """
-    found = [("target", 1)] if has_target_year else []
+    found: list[tuple[str, int, int]] = [("target", 1, _FAR)] if has_target_year else []
     for cue in _kind_cues():
-        window = windows[cue.scope]
-        at = window.rfind(cue.word)
-        if at < 0:
-            continue
-        follower = window[at + len(cue.word):at + len(cue.word) + 1]
-        if cue.blocked_by and follower and follower in cue.blocked_by:
-            continue
-        if cue.not_after and at and window[at - 1] in cue.not_after:
-            continue
-        if cue.max_gap is not None and len(window) - at - len(cue.word) > cue.max_gap:
-            continue
-        if cue.applies_to and unit_kind not in _APPLIES[cue.applies_to]:
-            continue
-        found.append((cue.kind, cue.sign))
+        distance = _cue_distance(cue, windows[cue.scope], after=cue.scope == "after")
+        if distance is not None and not (cue.applies_to
+                                         and unit_kind not in _APPLIES[cue.applies_to]):
+            found.append((cue.kind, cue.sign, distance))
+    actual = min((d for kind, _, d in found if kind == "actual"), default=None)
+    if actual is not None:
+        found = [f for f in found if f[0] != "actual"
+                 and not (f[0] in ("target", "forecast") and f[2] > actual)]
     if not found:
         return default_kind or "level", 1
-    order = ("forecast", "target", "change", "cumulative", "share")
-    return min(found, key=lambda f: order.index(f[0]))
+    kind, sign, _ = min(found, key=lambda f: _PRECEDENCE.index(f[0]))
+    return kind, sign
+
+
+def _cue_distance(cue: KindCue, window: str, after: bool) -> int | None:
+    """How far the cue stands from the number in `window`, or None when it does not count."""
+    at = window.find(cue.word) if after else window.rfind(cue.word)
+    if at < 0:
+        return None
+    rest = window[at + len(cue.word):]
+    if cue.blocked_by and rest.startswith(tuple(cue.blocked_by.split("|"))):
+        return None
+    if cue.not_after and at and window[at - 1] in cue.not_after:
+        return None
+    distance = at if after else len(rest)
+    if cue.max_gap is not None and distance > cue.max_gap:
+        return None
+    return distance
