@@ -79,6 +79,11 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
     if actual is not None:
         found = [f for f in found if f[0] != "actual"
                  and not (f[0] in ("target", "forecast") and f[2] > actual)]
+    clause = len(windows["clause"])
+    if any(kind == "change" and d <= clause for kind, _, d in found):
+        # A change stated in the number's own clause is not overruled by a plan word
+        # from an earlier clause (…预计增长到2021年的1200亿元,年均增长8.2%).
+        found = [f for f in found if not (f[0] in ("target", "forecast") and f[2] > clause)]
     if not found:
         return default_kind or "level", 1
     kind, sign, _ = min(found, key=lambda f: _PRECEDENCE.index(f[0]))
