@@ -22,7 +22,9 @@ from .tables import load_table
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _LIST_SPLIT = re.compile(r"[、和及与]")
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
-_NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s")
+_NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "zg")
+# Pronoun modifiers (各类, 各项) sit inside a phrase but say nothing of the measure.
+_MODIFIER_TAG = "r"
 _QUOTES = ("“", "”", '"')
 _OPENING = ("“", "(", "（", "《")
 _CLOSING = ("”", ")", "）", "》")
@@ -115,7 +117,8 @@ def _is_verb(tag: str) -> bool:
 def _is_part(token: Token) -> bool:
     """A token that may stand inside a noun phrase: nouns, modifiers, verbs, quotes."""
     return (_is_noun(token.tag) or token.tag.startswith(("nr", "ns", "h", "k"))
-            or _is_verb(token.tag) or token.word in _QUOTES)
+            or _is_verb(token.tag) or token.word in _QUOTES
+            or (token.tag == _MODIFIER_TAG and len(token.word) > 1))
 
 
 def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
@@ -124,6 +127,7 @@ def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
                                            or words[-1].tag.startswith(("nr", "ns"))):
         words.pop()
     while words and (words[0].word in _words("drop") or words[0].word in (*_QUOTES, "的")
+                     or words[0].tag == _MODIFIER_TAG
                      or (words[0].tag.startswith("ns") and len(words) > 1)):
         words.pop(0)  # places never open a label: 江津区高速公路 → 高速公路
     return words
@@ -166,7 +170,7 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
         words.pop(0)  # 组织开展谈心谈话 → 开展谈心谈话: one verb is enough
     words = _trim_to_nouns(words, verb_head)
     start = words[0].start if words else end
-    return _balanced("".join(t.word for t in words)), start
+    return _balanced(_joined(words)), start
 
 
 def _phrase_after(tokens: list[Token], start: int) -> str:
@@ -181,7 +185,12 @@ def _phrase_after(tokens: list[Token], start: int) -> str:
         words.append(token)
         if len("".join(t.word for t in words)) >= _MAX_LABEL:
             break
-    return _balanced("".join(t.word for t in _trim_to_nouns(words)))
+    return _balanced(_joined(_trim_to_nouns(words)))
+
+
+def _joined(words: list[Token]) -> str:
+    """The label text of a phrase: pronoun modifiers (各类, 各项) left out."""
+    return "".join(t.word for t in words if t.tag != _MODIFIER_TAG)
 
 
 def _balanced(label: str) -> str:
