@@ -331,8 +331,11 @@ class RegionResolver:
         return cls(text, mentions, sentences, stories, homes)
 
     def mention_starts_between(self, lo: int, hi: int) -> set[int]:
-        """Start offsets of the region mentions inside text[lo:hi]."""
-        return {m.start for m in self._mentions_between(lo, hi)}
+        """Start offsets of the region mentions inside text[lo:hi] that are not objects.
+
+        An object (引进北京项目) belongs to the label; a topic place does not.
+        """
+        return {m.start for m in self._mentions_between(lo, hi) if not _is_object(self.text, m)}
 
     def _story_index(self, pos: int) -> int:
         return bisect.bisect_right(self.story_starts, pos) - 1

@@ -1,0 +1,88 @@
+"""One-line cases for the rules of issue 8: each fails when its rule is removed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extract import extract_text
+
+DATE = dt.date(2024, 12, 15)
+
+
+def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
+    rows = [r for r in extract_text(text, "t.txt", date) if r["quote"] == quote]
+    assert rows, f"{quote} not found in {[r['quote'] for r in extract_text(text, 't.txt', date)]}"
+    return rows[0]
+
+
+@pytest.mark.parametrize(("text", "quote", "kind"), [
+    ("全市城镇污水集中处理率98%。", "98%", "share"),             # a bare percentage is a share
+    ("组织开展谈心谈话156次。", "156次", "cumulative"),           # a tally of events done
+    ("实现村集体增收30万元。", "30万元", "change"),                # 增收 is a change amount
+    ("截至目前,我国共建设9100余家非遗工坊。", "9100余家", "cumulative"),  # 共 + verb
+    ("15个市级贫困村全部摘帽。", "15个", "cumulative"),           # a cue after the number
+    ("村级指标分别较上年精简30.4%、32%。", "32%", "change"),       # a cue covers its list
+    ("以建设种业小镇为目标,目前已吸引投资超2亿元。", "2亿元", "level"),  # present beats plan
+    ("一般公共预算支出达78.5%。", "78.5%", "share"),             # 预算支出 is no budget
+    ("预计接待访客5万人次,带来收入30万元。", "30万元", "forecast"),  # 预计 governs its sentence
+    ("明年3月,全村将建成3个直播间。", "3个", "target"),          # a future year is a plan
+])
+def test_kind(text: str, quote: str, kind: str) -> None:
+    assert row(text, quote)["kind"] == kind
+
+
+def test_a_share_in_cheng_is_a_percentage() -> None:
+    r = row("数字经济增加值占比超四成。", "四成")
+    assert (r["value"], r["unit"]) == (40, "%")
+
+
+@pytest.mark.parametrize(("text", "quote", "year"), [
+    ("2022年全省粮食总产量720亿斤。其中,稻谷产量增长1.3%。", "1.3%", 2022),  # paragraph year
+    ("满意度由45%上升到93%。", "45%", None),                   # the before state
+    ("2021,全市完成投资200亿元。", "200亿元", 2021),            # a year without 年
+    ("该园区于2018年投入运营,总面积达170万平方米。", "170万平方米", 2024),  # event year
+])
+def test_year(text: str, quote: str, year: int | None) -> None:
+    assert row(text, quote)["year"] == year
+
+
+@pytest.mark.parametrize(("text", "quote", "region"), [
+    # a story's running topic carries to figures with no place of their own
+    ("天津市北辰区\n\n村里的故事\n\n文 / 记者 张三\n\n田庄村位于北辰区。\n\n"
+     "去年接待游客5万人次。", "5万人次", "田庄村"),
+    ("天津市\n在中河头村,村集体增收30万元。", "30万元", "中河头村"),  # 在 is no part of a name
+    ("天津市\n截至目前,我国共建设9100余家非遗工坊。", "9100余家", "中国"),  # 我国 as topic
+    ("天津市的报道\n要适应城市发展,建成12个公园。", "12个", "天津市"),  # 应城市 cut from 适应城市
+])
+def test_region(text: str, quote: str, region: str) -> None:
+    assert row(text, quote)["region"] == region
+
+
+@pytest.mark.parametrize(("text", "quote", "indicator", "concept"), [
+    ("全市地区生产总值达到1.2万亿元。", "1.2万亿元", "地区生产总值", "地区生产总值"),
+    ("建成1055个网格党支部。", "1055个", "网格党支部数量", ""),
+    ("引进北京项目676个。", "676个", "引进北京项目数量", ""),
+    ("高技术产业投资同比增长12.1%。", "12.1%", "高技术产业投资增速", "高技术产业投资"),
+    ("今年已提醒“一把手”42人次。", "42人次", "提醒“一把手”人次", ""),
+])
+def test_indicator_and_concept(text: str, quote: str, indicator: str, concept: str) -> None:
+    r = row(text, quote)
+    assert (r["indicator"], r["concept"]) == (indicator, concept)
+
+
+def test_list_items_share_the_head() -> None:
+    rows = extract_text("汽车、家电、服装零售额分别增长12.1%、8.4%和3.2%。", "t.txt", DATE)
+    assert [r["indicator"] for r in rows] == ["汽车零售额增速", "家电零售额增速", "服装零售额增速"]
+    assert {r["kind"] for r in rows} == {"change"}
+
+
+@pytest.mark.parametrize("text", [
+    "26 把握重大实践成果",          # a counter that begins a verb
+    "实现零起步的突破",             # 零起步
+    "推行“暖新十五条”举措",         # a count closing a quoted name
+    "开始为期 6 天的研学活动",      # a duration across a space
+])
+def test_not_claims(text: str) -> None:
+    assert extract_text(text, "t.txt", DATE) == []
