@@ -19,7 +19,7 @@ from functools import cache
 
 import ahocorasick
 
-from .segment import Sentences, clause_start, tagged_tokens, tokenizer
+from .segment import Sentences, clause_start, tagged_tokens, tagger, tokenizer
 from .stories import Story, split_stories
 from .tables import load_table
 
@@ -155,7 +155,7 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
     """jieba's view, on a small window, of whether text[start:end] is not cut out of a word."""
     lo, hi = max(0, start - 6), min(len(text), end + 6)
     bounds, pos = set(), lo
-    for token in tokenizer().cut(text[lo:hi], HMM=False):
+    for token in tagger().cut(text[lo:hi], False):
         bounds.add(pos)
         pos += len(token)
     bounds.add(pos)
