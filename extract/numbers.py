@@ -15,7 +15,7 @@ from functools import cache
 
 import cn2an
 
-from .segment import tagged_tokens, tokenizer
+from .segment import tagged_tokens, word_frequency
 from .tables import load_table, longest_match
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
@@ -247,7 +247,7 @@ def _counter_is_word(text: str, end: int, unit: Unit | None) -> bool:
     tokens = tagged_tokens(text, start, min(len(text), start + _WORD_REACH))
     first = tokens[0] if tokens else None
     return bool(first and len(first.word) > surface and first.tag[:1] in _NOT_COUNT_TAGS
-                and tokenizer().FREQ.get(first.word, 0) > 0)  # a dictionary word, not a guess
+                and word_frequency(first.word) > 0)  # a dictionary word, not a guess
 
 
 def _closes_a_name(text: str, start: int, end: int) -> bool:

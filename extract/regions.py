@@ -19,7 +19,7 @@ from functools import cache
 
 import ahocorasick
 
-from .segment import Sentences, clause_start, tagged_tokens, tagger, tokenizer
+from .segment import Sentences, clause_start, tagged_tokens, tagger, word_frequency
 from .stories import Story, split_stories
 from .tables import load_table
 
@@ -234,7 +234,7 @@ def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
     """True when text[start:end] reads as one named place, not a phrase or a kind of place."""
     name = text[start:end]
     _, surfaces, _ = _table()
-    common = (tokenizer().FREQ.get(stem[-2:]) or 0) > _COMMON_WORD_FREQ and stem not in surfaces
+    common = (word_frequency(stem[-2:])) > _COMMON_WORD_FREQ and stem not in surfaces
     return not (name[0] in _NOT_NAME_START or name in _by_name() or common
                 or any(name.endswith(word) for word in _not_place_names())
                 or not _is_whole_word(text, start, end))

@@ -7,12 +7,10 @@ marks full-width); an ASCII ; only ends a clause.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from dataclasses import dataclass
 from functools import cache
 
-import jieba
 import rjieba
 
 from .tables import load_table
@@ -54,26 +52,6 @@ def clause_start(text: str, sentence_start: int, pos: int) -> int:
 
 
 @cache
-def tokenizer() -> jieba.Tokenizer:
-    """A jieba tokenizer that knows every region name and indicator term as a word.
-
-    The user dictionary is generated from the data tables, so a region name is
-    never cut in half (滨海新区) and an indicator term stays whole. It is run on
-    the neighbourhood of numbers only, never on a whole document.
-    """
-    jieba.setLogLevel(logging.WARNING)
-    words = jieba.Tokenizer()
-    words.initialize()
-    for row in load_table("regions"):
-        for form in (row["name"], row["short"], *row["aliases"].split("|")):
-            if len(form) > 1:
-                words.add_word(form)
-    for row in load_table("concepts"):
-        words.add_word(row["term"])
-    return words
-
-
-@cache
 def tagger() -> rjieba.Jieba:
     """A part-of-speech tagger (jieba-rs) that knows region names and indicator terms as nouns.
 
@@ -98,6 +76,16 @@ class Token:
     tag: str
     start: int
     end: int
+
+
+def word_frequency(word: str) -> int:
+    """How often jieba's dictionary has seen `word` (0 when it is no dictionary word).
+
+    jieba-rs suggests, for a dictionary word, one more than its count: the
+    smallest frequency that keeps it whole.
+    """
+    words = tagger()
+    return words.suggest_freq(word) - 1 if words.has_word(word) else 0
 
 
 def tagged_tokens(text: str, lo: int, hi: int) -> list[Token]:
