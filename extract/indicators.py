@@ -22,9 +22,12 @@ from .tables import load_table
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _LIST_SPLIT = re.compile(r"[、和及与]")
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
-_NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "zg")
+_NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
 # Pronoun modifiers (各类, 各项) sit inside a phrase but say nothing of the measure.
 _MODIFIER_TAG = "r"
+# Tags of words passed over between a phrase and its number: adverbs, prepositions,
+# particles, conjunctions (已经, 从, 的, 却).
+_GAP_TAGS = ("d", "ad", "p", "u", "c", "zg")
 _QUOTES = ("“", "”", '"')
 _OPENING = ("“", "(", "（", "《")
 _CLOSING = ("”", ")", "）", "》")
@@ -92,6 +95,9 @@ def concept_of(label: str) -> Concept | None:
         if head.endswith(ending) and len(head) > len(ending) and head not in _concepts():
             head = head[: -len(ending)]
             break
+    for aspect in _words("aspect"):  # 地区生产总值年均(增速)
+        if head.endswith(aspect) and len(head) > len(aspect):
+            head = head[: -len(aspect)]
     for term in _terms_longest_first():
         if head.endswith(term):
             prefix = head[: -len(term)]
@@ -133,6 +139,13 @@ def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
     return words
 
 
+def _is_time(tokens: list[Token], i: int) -> bool:
+    """A time word (tag t) or a year written in digits (2013 年)."""
+    token = tokens[i]
+    return token.tag.startswith("t") or (token.word == "年" and i > 0
+                                         and tokens[i - 1].word.isdigit())
+
+
 def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tuple[str, int]:
     """The noun phrase ending before clean offset `end` and where it starts.
 
@@ -143,9 +156,11 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
     i = len(before) - 1
     skipped = False
     while i >= 0 and (before[i].word in _words("link") or not before[i].word.strip()
-                      or before[i].tag.startswith(("d", "p", "u", "c", "zg"))
+                      or before[i].tag.startswith(_GAP_TAGS) or _is_time(before, i)
                       or (skipped and _is_verb(before[i].tag) and len(before[i].word) == 1)):
-        i -= 1  # the predicate between the phrase and the number: 降至, 虽有, 已经达到
+        # The predicate between the phrase and the number: 降至, 虽有, 已经达到,
+        # and the time of a from/to pair (比例从2013年的45.1%).
+        i -= 2 if before[i].word == "年" and i > 0 and before[i - 1].word.isdigit() else 1
         skipped = True
     # A verb right before the number heads the phrase (党课展演27次, 协议引资超5000亿元).
     verb_head = i >= 0 and _is_verb(before[i].tag) and len(before[i].word) > 1
@@ -180,12 +195,19 @@ def _phrase_after(tokens: list[Token], start: int) -> str:
         if token.end <= start or not token.word.strip():
             continue
         if token.start < start or token.word in _words("link") or not (
-                _is_part(token) or token.word == "的"):
+                _is_part(token) or token.word == "的" or _is_ordinal(token)):
             break
+        if _is_verb(token.tag) and any(_is_noun(t.tag) for t in words):
+            break  # the predicate begins: 40余名中学生/抵达津城
         words.append(token)
         if len("".join(t.word for t in words)) >= _MAX_LABEL:
             break
     return _balanced(_joined(_trim_to_nouns(words)))
+
+
+def _is_ordinal(token: Token) -> bool:
+    """An ordinal such as 第一批, which belongs to the phrase it opens."""
+    return token.word.startswith("第") and token.tag == "m"
 
 
 def _joined(words: list[Token]) -> str:
@@ -209,6 +231,14 @@ def _with_rate_suffix(label: str, kind: str, unit: str, sign: int) -> str:
         return label + ("降幅" if sign < 0 else "增速")
     if kind == "share" and unit == "%" and not label.endswith("率"):
         return label + "占比"
+    return label
+
+
+def _without_rate_suffix(label: str) -> str:
+    """The measure a rate label is taken of: 地区生产总值增速 → 地区生产总值."""
+    for ending in ("增速", "降幅", "占比"):
+        if label.endswith(ending) and len(label) > len(ending):
+            return label[: -len(ending)]
     return label
 
 
@@ -252,11 +282,15 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
             if base:
                 label = f"{base}占{label}" + ("" if label.endswith("比重") else "比重")
         confidence = 0.7
+    if not label and unit_kind != "counter":
+        label = _phrase_after(tokens, number_end)  # 守住18亿亩耕地红线
     for lo in (wide_clause, sentence_start):
         if not label:
             label, confidence = _nearest_concept_term(text[lo:number_start]), 0.6
     if not label and shared:
         label, confidence = shared, 0.5
+    elif label in _words("aspect") and shared:
+        label = _without_rate_suffix(shared) + label  # …,年均增长8.2% → 地区生产总值年均增速
     if unit_kind == "counter":
         label = _with_count_suffix(label, unit)
     label = _with_rate_suffix(label, kind, unit, sign)

@@ -66,6 +66,11 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("引进北京项目676个。", "676个", "引进北京项目数量", ""),
     ("高技术产业投资同比增长12.1%。", "12.1%", "高技术产业投资增速", "高技术产业投资"),
     ("今年已提醒“一把手”42人次。", "42人次", "提醒“一把手”人次", ""),
+    ("水质优良比例从2013年的45.1%上升到2022年的77.5%。", "45.1%", "水质优良比例", ""),  # a time
+    ("全市生产总值达1800亿元,年均增长6%。", "6%", "生产总值年均增速", "地区生产总值"),  # aspect
+    ("日前,40余名中学生抵达津城。", "40余名", "中学生人数", ""),  # a verb ends the phrase
+    ("坚决守住18亿亩耕地红线。", "18亿亩", "耕地红线", ""),       # the object after a measure
+    ("成本可以控制在200元左右。", "200元", "成本", ""),          # 控制 is a link verb
 ])
 def test_indicator_and_concept(text: str, quote: str, indicator: str, concept: str) -> None:
     r = row(text, quote)
