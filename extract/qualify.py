@@ -14,7 +14,7 @@ from functools import cache
 from .tables import load_table, longest_ending
 
 # kind_cues.applies_to → the unit kinds it covers
-_PRECEDENCE = ("forecast", "target", "change", "cumulative", "share")
+_PRECEDENCE = ("forecast", "target", "change", "cumulative", "share", "level")
 _FAR = 10**6  # a target year stated in the sentence: as far as a cue can be
 _APPLIES = {"rate": {"rate"}, "count": {"counter"}, "amount": {"counter", "measure"}}
 _BEFORE_WINDOW = 4  # 达到约 / 下降超: a qualifier word sits right before the number

@@ -28,6 +28,8 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("一般公共预算支出达78.5%。", "78.5%", "share"),             # 预算支出 is no budget
     ("预计接待访客5万人次,带来收入30万元。", "30万元", "forecast"),  # 预计 governs its sentence
     ("明年3月,全村将建成3个直播间。", "3个", "target"),          # a future year is a plan
+    ("党校每年培训干部约7000人次。", "7000人次", "level"),        # a period's flow
+    ("党校累计培训干部约7000人次。", "7000人次", "cumulative"),   # a tally's default
 ])
 def test_kind(text: str, quote: str, kind: str) -> None:
     assert row(text, quote)["kind"] == kind
