@@ -22,6 +22,7 @@ import pandas as pd
 
 from extract.columns import COLUMNS
 from extract.panel import TOLERANCE, build_panel, values_differ
+from extract.write import formula_safe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CLAIMS = REPO_ROOT / "data" / "claims.csv"
@@ -712,14 +713,23 @@ def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with a BOM (Excel shows the Chinese), text cells formula-safe as the CLI's."""
+    out = df.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(formula_safe, na_action="ignore")
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM, so Excel shows the Chinese correctly."""
-    return export_frame(df).to_csv(index=False).encode("utf-8-sig")
+    """The claims as the extractor writes them."""
+    return _csv_bytes(export_frame(df))
 
 
 def panel_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The indicator table of these claims (extract.panel, as the CLI's --panel), CSV with BOM."""
-    return build_panel(df).to_csv(index=False).encode("utf-8-sig")
+    """The indicator table of these claims (extract.panel, as the CLI's --panel)."""
+    return _csv_bytes(build_panel(df))
 
 
 def parse_date(text: str) -> dt.date | None:

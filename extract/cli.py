@@ -2,13 +2,15 @@
 
 Exit status: 0 when every file was read, 1 when some were skipped (each
 reported on stderr in one line), 2 when nothing could be read or the
-arguments are wrong.
+arguments are wrong. A document that cannot be read or extracted is skipped,
+never the end of the run; outputs appear only when complete.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -44,6 +46,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
             parser.error(f"{flag} must end in one of {', '.join(FORMATS)}: {path}")
     if args.panel is not None and args.panel.resolve() == args.output.resolve():
         parser.error(f"--panel must not overwrite the output: {args.panel}")
+    for path in (args.output, args.panel):
+        folder = path.parent if path is not None else None
+        if folder is not None and not (folder.is_dir() and os.access(folder, os.W_OK)):
+            parser.error(f"cannot write into {folder}: no such folder or not writable")
     return args
 
 
@@ -54,7 +60,10 @@ def _extract_file(task: tuple[Path, dt.date | None]) -> tuple[str, list[dict[str
         document = read_document(path, date)
     except ReadError as err:
         return str(path), str(err)
-    return str(path), extract_text(document.text, document.name, document.date)
+    try:
+        return str(path), extract_text(document.text, document.name, document.date)
+    except Exception as err:  # one bad document must not cost the run
+        return str(path), f"extraction failed ({type(err).__name__}: {err})"
 
 
 def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[tuple[str, Any]]:
@@ -77,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     writer, read, skipped, claims = None, 0, 0, 0
     # The panel needs every claim, so keep only its fields while the rows stream out.
     panel_input = PanelInput() if args.panel is not None else None
+    failed = True
     try:
         for done, (name, result) in enumerate(_results(tasks, args.jobs), start=1):
             if isinstance(result, str):
@@ -93,9 +103,10 @@ def main(argv: list[str] | None = None) -> int:
             if show_progress:
                 print(f"\rextract: {done}/{len(tasks)} files, {claims} claims",
                       end="", file=sys.stderr, flush=True)
+        failed = False
     finally:
         if writer is not None:
-            writer.close()
+            writer.abort() if failed else writer.close()
     if show_progress:
         print(file=sys.stderr)
     if not read:

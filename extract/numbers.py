@@ -8,6 +8,7 @@ from the shape of the text around the number.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,22 +77,29 @@ def _magnitudes() -> dict[str, float]:
     return {row["word"]: float(row["factor"]) for row in load_table("magnitudes")}
 
 
+_SENTENCE_MARKS = "。！？；\n"  # SPEC.md's sentence ends
+
+
 @cache
 def _not_claim_context() -> dict[str, tuple[str, ...]]:
-    where: dict[str, list[str]] = {"line": [], "before": [], "after": []}
+    where: dict[str, list[str]] = {"sentence": [], "before": [], "after": []}
     for row in load_table("not_claim_context"):
         where[row["where"]].append(row["word"])
     return {key: tuple(words) for key, words in where.items()}
 
 
 def _in_excluded_context(text: str, start: int, end: int) -> bool:
-    """True for numbers on metadata lines (定价, 电话) or in 用3天时间-style durations."""
+    """True for numbers in metadata sentences (定价, 电话) or in 用3天时间-style durations.
+
+    A metadata word reaches only its own sentence: a 详见http://… after a
+    figure's full stop leaves the figure alone.
+    """
     context = _not_claim_context()
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    before = text[max(line_start, start - 4):start].rstrip(" ")
-    return (any(word in line for word in context["line"])
+    sentence_start = max(text.rfind(mark, 0, start) for mark in _SENTENCE_MARKS) + 1
+    ends = [at for at in (text.find(mark, end) for mark in _SENTENCE_MARKS) if at >= 0]
+    sentence = text[sentence_start:min(ends, default=len(text))]
+    before = text[max(sentence_start, start - 4):start].rstrip(" ")
+    return (any(word in sentence for word in context["sentence"])
             or any(before.endswith(word) for word in context["before"])
             or any(text.startswith(word, end) for word in context["after"]))
 
@@ -108,7 +116,7 @@ def parse_chinese_number(text: str) -> float | None:
         return None
     try:
         return float(cn2an.cn2an(text, "smart"))
-    except (ValueError, KeyError, IndexError):
+    except (ValueError, KeyError, IndexError, OverflowError):
         return None
 
 
@@ -233,7 +241,8 @@ def find_numbers(text: str) -> list[NumberSpan]:
             start, qualifier = waiting[0], qualifier or "at_most"
         found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after,
                                 default_kind=found_unit.default_kind if found_unit else ""))
-    return found
+    # A value beyond a float's range (a run of 400 digits) is no claim, never inf.
+    return [span for span in found if math.isfinite(span.value)]
 
 
 def _counter_is_word(text: str, end: int, unit: Unit | None) -> bool:

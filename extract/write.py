@@ -1,14 +1,19 @@
 """Write tables as CSV (UTF-8 with BOM, for Excel), Parquet or JSON Lines.
 
 Writers stream: rows go out in batches as documents finish, so memory stays
-flat however large the corpus. The claims table and the indicator table
-(panel.py) share the writers; each table is described by its Arrow schema.
+flat however large the corpus. They write beside the target and put the file
+in place only when closed, so a killed or failed run leaves the previous
+output whole and never a cut one. A CSV text cell that a spreadsheet would
+run as a formula (=, +, -, @) gets a leading apostrophe; numbers stay numbers.
+The claims table and the indicator table (panel.py) share the writers; each
+table is described by its Arrow schema.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,44 +41,83 @@ PANEL_SCHEMA = _schema(PANEL_COLUMNS, {"year", "n_claims", "n_docs"}, {"value", 
                        frozenset({"conflict"}))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """A text cell Excel would run as a formula, made inert; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 class RowWriter(Protocol):
     def write(self, rows: Iterable[dict[str, Any]]) -> None: ...
     def close(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class _Staged:
+    """A file written under a temporary name beside `path`, moved into place on commit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.temporary = path.with_name(f".{path.name}.partial")
+
+    def commit(self) -> None:
+        os.replace(self.temporary, self.path)
+
+    def discard(self) -> None:
+        self.temporary.unlink(missing_ok=True)
 
 
 class _CsvWriter:
     def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self._handle = path.open("w", encoding="utf-8-sig", newline="")
+        self._file = _Staged(path)
+        self._handle = self._file.temporary.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.DictWriter(self._handle, fieldnames=schema.names,
                                       extrasaction="ignore")
         self._writer.writeheader()
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        self._writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+        self._writer.writerows({k: "" if v is None else formula_safe(v) for k, v in row.items()}
+                               for row in rows)
 
     def close(self) -> None:
         self._handle.close()
+        self._file.commit()
+
+    def abort(self) -> None:
+        self._handle.close()
+        self._file.discard()
 
 
 class _JsonlWriter:
     def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self._handle = path.open("w", encoding="utf-8")
+        self._file = _Staged(path)
+        self._handle = self._file.temporary.open("w", encoding="utf-8")
         self._columns = schema.names
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
             self._handle.write(json.dumps({k: row.get(k) for k in self._columns},
-                                          ensure_ascii=False))
+                                          ensure_ascii=False, allow_nan=False))
             self._handle.write("\n")
 
     def close(self) -> None:
         self._handle.close()
+        self._file.commit()
+
+    def abort(self) -> None:
+        self._handle.close()
+        self._file.discard()
 
 
 class _ParquetWriter:
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._schema = schema
-        self._writer = pq.ParquetWriter(path, schema)
+        self._file = _Staged(path)
+        self._writer = pq.ParquetWriter(self._file.temporary, schema)
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         batch = list(rows)
@@ -83,6 +127,11 @@ class _ParquetWriter:
 
     def close(self) -> None:
         self._writer.close()
+        self._file.commit()
+
+    def abort(self) -> None:
+        self._writer.close()
+        self._file.discard()
 
 
 def open_writer(path: Path, schema: pa.Schema = CLAIMS_SCHEMA) -> RowWriter:
@@ -102,5 +151,7 @@ def write_table(path: Path, rows: Iterable[dict[str, Any]], schema: pa.Schema) -
     writer = open_writer(path, schema)
     try:
         writer.write(rows)
-    finally:
-        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()

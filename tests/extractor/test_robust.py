@@ -1,0 +1,100 @@
+"""One bad document never costs the run; outputs are whole or absent; files are safe to open."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import data
+from extract import COLUMNS, cli, extract_text
+from extract.write import CLAIMS_SCHEMA, formula_safe, open_writer
+
+GOOD = "2022年天津市常住人口1363万人。"
+
+
+def _folder(tmp_path: Path, *texts: str) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for index, text in enumerate(texts):
+        (folder / f"{index}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_numbers_beyond_a_float_are_no_claims() -> None:
+    text = "共有" + "1" * 400 + "个企业," + "一" * 400 + "家,1" + "0" * 305 + "万元。"
+    assert extract_text(text, "t.txt") == []
+
+
+def test_a_failing_document_is_skipped_and_the_rest_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    folder = _folder(tmp_path, GOOD, "坏文档 2022年产值100亿元。", GOOD)
+    real = cli.extract_text
+
+    def flaky(text: str, name: str, date=None):
+        if text.startswith("坏文档"):
+            raise RuntimeError("boom")
+        return real(text, name, date)
+
+    monkeypatch.setattr(cli, "extract_text", flaky)
+    out = tmp_path / "claims.jsonl"
+    assert cli.main([str(folder), "-o", str(out)]) == 1
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted({r["doc"] for r in rows}) == ["0.txt", "2.txt"]
+    err = capsys.readouterr().err
+    assert "skipped" in err and "1.txt" in err and "boom" in err
+
+
+def test_an_interrupted_run_keeps_the_old_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path, GOOD, GOOD)
+    out = tmp_path / "claims.csv"
+    out.write_text("old table\n", encoding="utf-8")
+    calls = iter([None, KeyboardInterrupt()])
+
+    def interrupted(text: str, name: str, date=None):
+        if (error := next(calls)) is not None:
+            raise error
+        return extract_text(text, name, date)
+
+    monkeypatch.setattr(cli, "extract_text", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cli.main([str(folder), "-o", str(out)])
+    assert out.read_text(encoding="utf-8") == "old table\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "docs"]
+
+
+def test_output_into_a_missing_folder_fails_before_work(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, GOOD)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([str(folder), "-o", str(tmp_path / "missing" / "claims.csv")])
+    assert exit_info.value.code == 2
+
+
+def test_formula_cells_are_made_inert() -> None:
+    assert formula_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert formula_safe("-据统计") == "'-据统计"
+    assert formula_safe(-3.2) == -3.2 and formula_safe("地区生产总值") == "地区生产总值"
+
+
+def test_cli_csv_and_dashboard_download_neutralise_formulas(tmp_path: Path) -> None:
+    rows = extract_text("=据统计,天津市地区生产总值达1.6万亿元,下降2.5%。", "@x.txt")
+    assert rows
+    out = tmp_path / "claims.csv"
+    writer = open_writer(out, CLAIMS_SCHEMA)
+    writer.write(rows)
+    writer.close()
+    written = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert {r["doc"] for r in written} == {"'@x.txt"}
+    assert all(r["sentence"].startswith("'=") for r in written)
+    downloaded = data.to_csv_bytes(pd.DataFrame(rows, columns=list(COLUMNS))).decode("utf-8-sig")
+    assert "'@x.txt" in downloaded and "\n@x.txt" not in downloaded
+
+
+def test_a_metadata_word_drops_only_its_own_sentence() -> None:
+    rows = extract_text("全市地区生产总值1300亿元,同比增长5.2%。详见http://example.com。"
+                        "电话:022-23456789", "t.txt")
+    assert [r["quote"] for r in rows] == ["1300亿元", "5.2%"]
