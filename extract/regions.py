@@ -231,11 +231,16 @@ def _local_mentions(text: str) -> list[Mention]:
 
 
 def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
-    """True when text[start:end] reads as one named place, not a phrase or a kind of place."""
+    """True when text[start:end] reads as one named place, not a phrase or a kind of place.
+
+    A stem ending in a place suffix itself (面向镇|村, 城乡|社区) pairs two
+    kinds of place (镇村, 乡村社区): a phrase, not a name.
+    """
     name = text[start:end]
     _, surfaces, _ = _table()
     common = (word_frequency(stem[-2:])) > _COMMON_WORD_FREQ and stem not in surfaces
-    return not (name[0] in _NOT_NAME_START or name in _by_name() or common
+    kinds = stem.endswith(tuple(_place_suffixes())) and stem not in surfaces
+    return not (name[0] in _NOT_NAME_START or name in _by_name() or common or kinds
                 or any(name.endswith(word) for word in _not_place_names())
                 or not _is_whole_word(text, start, end))
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from extract import extract_text
+from extract.regions import find_mentions
 
 DATE = dt.date(2024, 12, 15)
 
@@ -93,3 +94,8 @@ def test_list_items_share_the_head() -> None:
 ])
 def test_not_claims(text: str) -> None:
     assert extract_text(text, "t.txt", DATE) == []
+
+
+def test_two_kinds_of_place_are_no_name() -> None:
+    text = "区委联合区委网信办面向镇村开展培训。"
+    assert [text[m.start:m.end] for m in find_mentions(text)] == []
