@@ -25,6 +25,8 @@ _LIST_SPLIT = re.compile(r"[、和及与]")
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
 # Pronoun modifiers (各类, 各项) sit inside a phrase but say nothing of the measure.
 _MODIFIER_TAG = "r"
+_SPAN_WORDS = ("年", "天", "个月", "周")
+_SENTENCE_MARK = re.compile(r"[,，、:：;；。！？“”()（）]")
 # Tags of words passed over between a phrase and its number: adverbs, prepositions,
 # particles, conjunctions (已经, 从, 的, 却).
 _GAP_TAGS = ("d", "ad", "p", "u", "c", "zg")
@@ -139,11 +141,19 @@ def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
     return words
 
 
+def _as_nouns(tokens: list[Token]) -> list[Token]:
+    """Rate words tagged as nouns whatever jieba says (办结/v 率/v: 率 heads 办结率)."""
+    rates = _words("rate")
+    return [Token(t.word, "n", t.start, t.end) if t.word in rates else t for t in tokens]
+
+
 def _is_time(tokens: list[Token], i: int) -> bool:
-    """A time word (tag t) or a year written in digits (2013 年)."""
+    """A time word (tag t), a year in digits (2013 年) or a span in words (三年, 两个月)."""
     token = tokens[i]
-    return token.tag.startswith("t") or (token.word == "年" and i > 0
-                                         and tokens[i - 1].word.isdigit())
+    return (token.tag.startswith("t")
+            or (token.word == "年" and i > 0 and tokens[i - 1].word.isdigit())
+            or (token.tag == "m" and token.word.endswith(_SPAN_WORDS)
+                and not token.word[0].isdigit()))
 
 
 def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tuple[str, int]:
@@ -176,6 +186,10 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
         if token.word in _words("link") or token.start in skip_places:
             break
         joins = token.word == "的" and words and i > 0 and _is_noun(before[i - 1].tag)
+        # 率 binds the word before it whatever its tag (一致/d 率, 办结/v 率).
+        joins = joins or (len(words) == 1 and words[0].word == "率" and token.tag != "m"
+                          and token.word.strip() and token.word not in _words("link")
+                          and not _SENTENCE_MARK.match(token.word))
         if not (_is_part(token) or joins) or (_is_verb(token.tag) and not words
                                                and not verb_head):
             break
@@ -264,8 +278,10 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     """
     clause_start, wide_clause, sentence_start = scopes
     # Tagged apart, so no token straddles the number (8家央企 is not 8/家央企).
-    tokens = (tagged_tokens(text, clause_start, number_start)
-              + tagged_tokens(text, number_end, _sentence_end(text, number_end)))
+    # A sentence cut by a page or column break goes on across it.
+    lo = _broken_before(text, clause_start) if clause_start == sentence_start else clause_start
+    hi = _broken_after(text, _sentence_end(text, number_end))
+    tokens = _as_nouns(tagged_tokens(text, lo, number_start) + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
     if subject:
         sub_tokens = tagged_tokens(subject, 0, len(subject))
@@ -313,6 +329,37 @@ def _nearest_concept_term(window: str) -> str:
         if at >= 0 and at + len(term) > best_end:
             best, best_end = term, at + len(term)
     return best
+
+
+_SENTENCE_MARKS = "。！？；：…”"
+_BREAK_REACH = 40  # characters of the broken sentence's other half that are read
+
+
+def _broken_before(text: str, lo: int) -> int:
+    """Where the half of a sentence before a break starts, or `lo` when none was cut.
+
+    Magazine and web copy break a sentence at a column or page end: the line
+    before stops with no sentence mark (…成功查处各类违法案件 / 5起11人次).
+    """
+    before = text[max(0, lo - _BREAK_REACH):lo]
+    head = before.rstrip()
+    if "\n" not in before[len(head):] or not head or head[-1] in _SENTENCE_MARKS:
+        return lo
+    line_start = head.rfind("\n") + 1
+    marks = [head.rfind(mark) for mark in ",,。！？；"]
+    return lo - len(before) + max(line_start, *(m + 1 for m in marks))
+
+
+def _broken_after(text: str, end: int) -> int:
+    """Where the half of a sentence after a break ends, or `end` when the sentence ended."""
+    if end >= len(text) or text[end] != "\n" or (end and text[end - 1] in _SENTENCE_MARKS):
+        return end
+    rest = text[end:end + _BREAK_REACH]
+    body = rest.lstrip()
+    if not body or "\n" not in rest[:len(rest) - len(body)]:
+        return end
+    start = end + len(rest) - len(body)
+    return _sentence_end(text, start)
 
 
 def _sentence_end(text: str, pos: int) -> int:

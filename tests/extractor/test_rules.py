@@ -74,6 +74,11 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("日前,40余名中学生抵达津城。", "40余名", "中学生人数", ""),  # a verb ends the phrase
     ("坚决守住18亿亩耕地红线。", "18亿亩", "耕地红线", ""),       # the object after a measure
     ("成本可以控制在200元左右。", "200元", "成本", ""),          # 控制 is a link verb
+    ("累计上报事件1.2万余件,办结率100%。", "100%", "办结率", ""),   # 率 binds 办结/v
+    ("累计查核238人次,一致率100%。", "100%", "一致率", ""),         # and 一致/d
+    ("工作满意率连续三年保持100%。", "100%", "工作满意率", ""),     # a span in the gap
+    ("民警成功查处各类违法案件\n\n5起11人次。", "5起", "民警成功查处违法案件数量", ""),
+    ("目前8000平方米的\n\n博士创业园已入驻企业。", "8000平方米", "博士创业园", ""),  # a break
 ])
 def test_indicator_and_concept(text: str, quote: str, indicator: str, concept: str) -> None:
     r = row(text, quote)
