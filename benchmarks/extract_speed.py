@@ -24,7 +24,7 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 def corpus(count: int) -> Iterator[tuple[str, str]]:
     """`count` documents cycling through the seeds, produced lazily."""
-    texts = [(p.name, decode(p.read_bytes())) for p in sorted(SEEDS.glob("*.txt"))]
+    texts = [(p.name, decode(p.read_bytes()).text) for p in sorted(SEEDS.glob("*.txt"))]
     for i in range(count):
         name, text = texts[i % len(texts)]
         yield f"{i:06d}_{name}", text

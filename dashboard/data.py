@@ -22,6 +22,7 @@ import pandas as pd
 
 from extract.columns import COLUMNS
 from extract.panel import TOLERANCE, build_panel, values_differ
+from extract.read import decode
 from extract.write import formula_safe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +189,8 @@ def read_region_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat"])
     # The generated table starts with '#' lines naming its source; skip them.
-    lines = [ln for ln in read_text(path).splitlines() if not ln.startswith("#")]
+    lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines()
+             if not ln.startswith("#")]
     table = pd.read_csv(io.StringIO("\n".join(lines)), dtype=str, keep_default_na=False)
     for col in ("lon", "lat"):
         table[col] = pd.to_numeric(table.get(col), errors="coerce")
@@ -230,12 +232,8 @@ def rows_from_records(records: Iterable[dict]) -> pd.DataFrame:
 
 
 def read_text(path: Path) -> str:
-    """Decode a document as the extractor does: UTF-8 (BOM stripped), else GB18030."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    """Decode a document with the extractor's own decoder, so offsets match its claims."""
+    return decode(path.read_bytes()).text
 
 
 def find_document(doc: str, folders: Sequence[Path]) -> Path | None:

@@ -53,20 +53,24 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _extract_file(task: tuple[Path, dt.date | None]) -> tuple[str, list[dict[str, Any]] | str]:
-    """Read and extract one file; a ReadError comes back as its message."""
+Result = tuple[str, list[dict[str, Any]] | str, tuple[str, ...]]
+
+
+def _extract_file(task: tuple[Path, dt.date | None]) -> Result:
+    """Read and extract one file: (path, rows or the reason it was skipped, decoder warnings)."""
     path, date = task
     try:
         document = read_document(path, date)
     except ReadError as err:
-        return str(path), str(err)
+        return str(path), str(err), ()
     try:
-        return str(path), extract_text(document.text, document.name, document.date)
+        rows = extract_text(document.text, document.name, document.date)
     except Exception as err:  # one bad document must not cost the run
-        return str(path), f"extraction failed ({type(err).__name__}: {err})"
+        return str(path), f"extraction failed ({type(err).__name__}: {err})", document.warnings
+    return str(path), rows, document.warnings
 
 
-def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[tuple[str, Any]]:
+def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[Result]:
     if jobs == 1 or len(tasks) < 2:
         yield from map(_extract_file, tasks)
         return
@@ -88,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     panel_input = PanelInput() if args.panel is not None else None
     failed = True
     try:
-        for done, (name, result) in enumerate(_results(tasks, args.jobs), start=1):
+        for done, (name, result, warnings) in enumerate(_results(tasks, args.jobs), start=1):
+            for warning in warnings:
+                print(f"extract: warning: {name}: {warning}", file=sys.stderr)
             if isinstance(result, str):
                 skipped += 1
                 print(f"extract: skipped {name}: {result}", file=sys.stderr)

@@ -6,11 +6,15 @@ table is an index into the string returned here.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .segment import word_frequency
 
 
 class ReadError(Exception):
@@ -24,6 +28,8 @@ class Document:
     name: str
     text: str
     date: dt.date | None = None
+    encoding: str = "UTF-8"
+    warnings: tuple[str, ...] = ()
 
 
 def iter_text_files(paths: list[Path]) -> Iterator[Path]:
@@ -40,23 +46,103 @@ def iter_text_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def decode(data: bytes) -> str:
-    """Decode UTF-8 (BOM stripped) or, failing that, GB18030; reject binary and empty input."""
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+_CHINESE_CODECS = ("gb18030", "big5")
+_PLAUSIBLE = 0.9  # share of Han characters that must be dictionary characters
+_TRUNCATED_TAIL = 3  # bytes: a UTF-8 character cut at the end of a file
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
+_BINARY_CONTROLS = 0.01  # share of control characters that makes a file binary
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, the encoding it was read as, and what had to be repaired."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a document's bytes; raise ReadError rather than return mojibake.
+
+    A byte-order mark decides first (UTF-8, UTF-16, UTF-32: what Windows
+    Notepad writes), then strict UTF-8, then GB18030 or Big5 only when the
+    result reads as Chinese. A UTF-8 character cut at the very end is
+    replaced with a warning; control characters (NUL among them) are removed
+    and reported, and a file full of them is refused as binary.
+    """
     if not data.strip():
         raise ReadError("empty file")
-    if b"\x00" in data[:4096]:
-        raise ReadError("binary file (contains NUL bytes), not text")
+    warnings: list[str] = []
+    text, encoding = _decode_bom(data) or _decode_utf8(data, warnings) or _decode_chinese(data)
+    controls = sum(len(run) for run in _CONTROL.findall(text))
+    if controls:
+        if controls > _BINARY_CONTROLS * len(text):
+            raise ReadError(f"binary file ({controls} control characters), not text")
+        first = _CONTROL.search(text)
+        assert first is not None
+        warnings.append(f"removed {controls} control characters (NUL or similar), "
+                        f"the first at character {first.start()}")
+        text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise ReadError("empty file")
+    return Decoded(text, encoding, tuple(warnings))
+
+
+def _decode_bom(data: bytes) -> tuple[str, str] | None:
+    for mark, codec, name in _BOMS:
+        if data.startswith(mark):
+            try:
+                return data[len(mark):].decode(codec), name
+            except UnicodeDecodeError as err:
+                raise ReadError(f"{name} byte-order mark but bad {name} at byte "
+                                f"{err.start + len(mark)}") from None
+    return None
+
+
+def _decode_utf8(data: bytes, warnings: list[str]) -> tuple[str, str] | None:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError as err:
+        if err.start < len(data) - _TRUNCATED_TAIL or err.reason != "unexpected end of data":
+            return None
+        warnings.append(f"the file ends inside a UTF-8 character (byte {err.start}); "
+                        "the cut character was replaced")
+        return data.decode("utf-8", errors="replace"), "UTF-8"
+
+
+def _decode_chinese(data: bytes) -> tuple[str, str]:
+    """GB18030 or Big5, whichever reads as Chinese; neither is a refusal."""
+    best: tuple[float, str, str] | None = None
+    for codec in _CHINESE_CODECS:
         try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as err:
-            raise ReadError(f"not UTF-8 or GB18030 text (bad byte at {err.start})") from None
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if controls > 8:
-        raise ReadError("binary file (control characters), not text")
-    return text
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _chinese_score(text)
+        if score >= _PLAUSIBLE and (best is None or score > best[0]):
+            best = (score, text, codec.upper())
+    if best is None:
+        raise ReadError("not text in UTF-8, UTF-16, GB18030 or Big5 (no decoding reads as "
+                        "Chinese)")
+    return best[1], best[2]
+
+
+def _chinese_score(text: str) -> float:
+    """Share of the Han characters that jieba's dictionary knows as words of their own.
+
+    Mojibake (Big5 read as GB18030, random bytes) is mostly rare characters.
+    """
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return 0.0
+    known = sum(1 for ch in set(han) if word_frequency(ch) > 0)
+    return known / len(set(han))
 
 
 def read_document(path: Path, date: dt.date | None = None) -> Document:
@@ -69,7 +155,8 @@ def read_document(path: Path, date: dt.date | None = None) -> Document:
         raise ReadError("is a directory") from None
     except OSError as err:
         raise ReadError(err.strerror or str(err)) from None
-    return Document(name=path.name, text=decode(data), date=date)
+    decoded = decode(data)
+    return Document(path.name, decoded.text, date, decoded.encoding, decoded.warnings)
 
 
 def parse_date(value: str) -> dt.date:

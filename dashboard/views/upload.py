@@ -15,9 +15,11 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import label
+from extract.read import ReadError, decode
 
 UPLOADS_KEY = "uploads"
 MESSAGE_KEY = "upload_messages"
+PROBLEMS_KEY = "upload_problems"  # files refused or repaired by the decoder
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,15 @@ def load_extractor() -> tuple[Callable[..., list[dict]] | None, str | None]:
     return extract_text, None
 
 
-def decode_upload(data_bytes: bytes) -> str:
-    """UTF-8 (BOM stripped) first, GB18030 when the bytes are not UTF-8, as the extractor reads."""
+def decode_upload(name: str, data_bytes: bytes, problems: list[str]) -> str | None:
+    """The upload's text by the extractor's decoder; a refusal or repair is noted for the user."""
     try:
-        return data_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data_bytes.decode("gb18030", errors="replace")
+        decoded = decode(data_bytes)
+    except ReadError as error:
+        problems.append(f"{name}: {error}")
+        return None
+    problems.extend(f"{name}: {warning}" for warning in decoded.warnings)
+    return decoded.text
 
 
 def extract_document(doc: str, text: str, date: dt.date | None,
@@ -72,7 +77,10 @@ def _extract_submitted() -> None:
     if extractor is None:
         return
     files = st.session_state.get("upload_files") or []
-    texts = [(f.name, decode_upload(f.getvalue())) for f in files]
+    problems: list[str] = []
+    texts = [(f.name, text) for f in files
+             if (text := decode_upload(f.name, f.getvalue(), problems)) is not None]
+    st.session_state[PROBLEMS_KEY] = problems
     pasted = st.session_state.get("paste_text") or ""
     if pasted.strip():
         texts.append(((st.session_state.get("paste_name") or "").strip() or "pasted.txt", pasted))
@@ -98,6 +106,8 @@ def render_upload() -> None:
                               on_click=_extract_submitted)
     for message in st.session_state.pop(MESSAGE_KEY, []):
         st.success(message)
+    for problem in st.session_state.pop(PROBLEMS_KEY, []):
+        st.warning(problem)
     docs = uploaded_docs()
     if docs:
         st.markdown(f"**{label('added_docs')}**")

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from pathlib import Path
 
+import opencc
 import pandas as pd
 import pytest
 
 from dashboard import data
 from extract import COLUMNS, cli, extract_text
+from extract.read import ReadError, decode
 from extract.write import CLAIMS_SCHEMA, formula_safe, open_writer
+
+
+def to_traditional(text: str) -> str:
+    return opencc.OpenCC("s2t").convert(text)
 
 GOOD = "2022年天津市常住人口1363万人。"
 
@@ -98,3 +105,41 @@ def test_a_metadata_word_drops_only_its_own_sentence() -> None:
     rows = extract_text("全市地区生产总值1300亿元,同比增长5.2%。详见http://example.com。"
                         "电话:022-23456789", "t.txt")
     assert [r["quote"] for r in rows] == ["1300亿元", "5.2%"]
+
+
+CHINESE = "2022年天津市常住人口1363万人,地区生产总值达到一万六千亿元,同比增长百分之一。"
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    (CHINESE.encode("utf-16"), "UTF-16"),                      # Windows Notepad
+    (codecs.BOM_UTF16_BE + CHINESE.encode("utf-16-be"), "UTF-16"),
+    (CHINESE.encode("utf-32"), "UTF-32"),
+    (codecs.BOM_UTF8 + CHINESE.encode("utf-8"), "UTF-8"),
+    (CHINESE.encode("gb18030"), "GB18030"),
+    (to_traditional(CHINESE).encode("big5"), "BIG5"),          # never read as GB18030 mojibake
+])
+def test_every_encoding_a_user_brings(data: bytes, encoding: str) -> None:
+    decoded = decode(data)
+    assert decoded.encoding == encoding
+    assert "1363" in decoded.text and decoded.warnings == ()
+
+
+def test_a_cut_utf8_tail_is_replaced_with_a_warning() -> None:
+    decoded = decode(CHINESE.encode("utf-8")[:-2])
+    assert decoded.text.startswith(CHINESE[:-1]) and decoded.text.endswith("\ufffd")
+    assert "ends inside a UTF-8 character" in decoded.warnings[0]
+
+
+def test_nul_bytes_are_removed_and_reported() -> None:
+    data = ("说明。" * 2000 + "全市产值1300亿元。").encode("utf-8").replace(b"13", b"1\x003")
+    decoded = decode(data)
+    assert "1300亿元" in decoded.text and "NUL" in decoded.warnings[0]
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(128, 256)) * 40,                               # random high bytes
+    b"\x00\x01\x02\x03" * 500 + "中文".encode(),                 # binary
+])
+def test_no_plausible_decoding_is_refused(data: bytes) -> None:
+    with pytest.raises(ReadError):
+        decode(data)
