@@ -9,7 +9,6 @@ change on a million rows stays well under a second.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import sys
@@ -20,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from extract import read as reader
 from extract.columns import COLUMNS
 from extract.panel import TOLERANCE, build_panel, values_differ
-from extract.read import decode
 from extract.write import formula_safe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -233,7 +232,7 @@ def rows_from_records(records: Iterable[dict]) -> pd.DataFrame:
 
 def read_text(path: Path) -> str:
     """Decode a document with the extractor's own decoder, so offsets match its claims."""
-    return decode(path.read_bytes()).text
+    return reader.decode(path.read_bytes()).text
 
 
 def find_document(doc: str, folders: Sequence[Path]) -> Path | None:
@@ -254,8 +253,11 @@ def read_manifest(folders: Sequence[Path]) -> dict[str, str]:
     for folder in folders:
         manifest = folder / "manifest.csv"
         if manifest.is_file():
-            table = pd.read_csv(manifest, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-            dates.update(dict(zip(table.get("doc", []), table.get("date", []), strict=False)))
+            try:
+                found = reader.read_manifest(manifest)
+            except reader.ReadError:
+                continue  # an unreadable manifest gives no dates; the texts still open
+            dates.update({doc: date.isoformat() for doc, date in found.items()})
     return dates
 
 
@@ -730,9 +732,3 @@ def panel_csv_bytes(df: pd.DataFrame) -> bytes:
     return _csv_bytes(build_panel(df))
 
 
-def parse_date(text: str) -> dt.date | None:
-    """An ISO date or None, for document dates typed by the user."""
-    try:
-        return dt.date.fromisoformat(text.strip()) if text and text.strip() else None
-    except ValueError:
-        return None

@@ -84,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print("extract: no .txt files found in the given paths", file=sys.stderr)
         return 2
-    manifest = load_manifests(files)
+    try:
+        manifest = load_manifests(files)
+    except ReadError as err:
+        print(f"extract: cannot read the manifest {err}", file=sys.stderr)
+        return 2
     tasks = [(f, args.date or manifest.get(f.name)) for f in files]
     show_progress = sys.stderr.isatty()
     writer, read, skipped, claims = None, 0, 0, 0

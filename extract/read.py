@@ -9,7 +9,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +42,9 @@ def iter_text_files(paths: list[Path]) -> Iterator[Path]:
     """
     for path in paths:
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+            # Everything named .txt but a folder: a FIFO or a dangling link is then
+            # reported as skipped rather than dropped in silence.
+            found = (p for p in path.rglob("*") if p.suffix.lower() == ".txt" and not p.is_dir())
             yield from sorted(found)
         else:
             yield path
@@ -148,9 +152,14 @@ def _chinese_score(text: str) -> float:
 def read_document(path: Path, date: dt.date | None = None) -> Document:
     """Read one file into a Document; raise ReadError with the reason on failure."""
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):  # opening a FIFO would block for ever
+            raise ReadError("is a directory" if stat.S_ISDIR(mode) else
+                            "not a regular file (a FIFO, socket or device)")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ReadError("no such file") from None
+        raise ReadError("no such file" + (" (a dangling link)" if path.is_symlink() else ""))\
+            from None
     except IsADirectoryError:
         raise ReadError("is a directory") from None
     except OSError as err:
@@ -170,19 +179,34 @@ def parse_date(value: str) -> dt.date:
     raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD)")
 
 
+def read_manifest(path: Path) -> dict[str, dt.date]:
+    """doc -> date from one manifest.csv (columns doc,date), in any encoding the decoder reads.
+
+    Rows with no doc or an unreadable date are left out; a manifest that is
+    not text at all raises ReadError, which the CLI reports before any work.
+    """
+    try:
+        text = decode(path.read_bytes()).text
+    except OSError as err:
+        raise ReadError(f"{path}: {err.strerror or err}") from None
+    except ReadError as err:
+        raise ReadError(f"{path}: {err}") from None
+    dates: dict[str, dt.date] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        doc, date = (row.get("doc") or "").strip(), (row.get("date") or "").strip()
+        if doc and date:
+            try:
+                dates[doc] = parse_date(date)
+            except ValueError:
+                continue
+    return dates
+
+
 def load_manifests(files: list[Path]) -> dict[str, dt.date]:
-    """Dates from every `manifest.csv` (columns doc,date) beside the given files."""
+    """Dates from every `manifest.csv` beside the given files."""
     dates: dict[str, dt.date] = {}
     for folder in sorted({f.parent for f in files}):
         manifest = folder / "manifest.csv"
-        if not manifest.is_file():
-            continue
-        with manifest.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                doc, date = (row.get("doc") or "").strip(), (row.get("date") or "").strip()
-                if doc and date:
-                    try:
-                        dates[doc] = parse_date(date)
-                    except ValueError:
-                        continue
+        if manifest.is_file():
+            dates.update(read_manifest(manifest))
     return dates

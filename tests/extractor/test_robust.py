@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import os
 from pathlib import Path
 
 import opencc
@@ -143,3 +144,29 @@ def test_nul_bytes_are_removed_and_reported() -> None:
 def test_no_plausible_decoding_is_refused(data: bytes) -> None:
     with pytest.raises(ReadError):
         decode(data)
+
+
+def test_fifos_and_dangling_links_are_skipped_with_a_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    folder = _folder(tmp_path, GOOD)
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "link.txt").symlink_to(folder / "gone.txt")
+    assert cli.main([str(folder), "-o", str(tmp_path / "out.csv")]) == 1  # never blocks
+    err = capsys.readouterr().err
+    assert "pipe.txt: not a regular file" in err and "link.txt: no such file" in err
+
+
+def test_a_gbk_manifest_gives_its_dates(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "今年全市常住人口1363万人。")
+    (folder / "manifest.csv").write_bytes("doc,date,标题\n0.txt,2021-06-01,天津统计公报\n"
+                                          .encode("gbk"))
+    out = tmp_path / "out.jsonl"
+    assert cli.main([str(folder), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["year"] == 2021
+
+
+def test_an_unreadable_manifest_stops_the_run_before_work(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, GOOD)
+    (folder / "manifest.csv").write_bytes(bytes(range(128, 256)) * 20)
+    assert cli.main([str(folder), "-o", str(tmp_path / "out.csv")]) == 2
+    assert not (tmp_path / "out.csv").exists()
