@@ -19,7 +19,15 @@ from typing import Any
 
 from .panel import PanelInput, build_panel, panel_rows
 from .pipeline import extract_text
-from .read import ReadError, iter_text_files, load_manifests, parse_date, read_document
+from .read import (
+    PART_BYTES,
+    ReadError,
+    iter_text_files,
+    load_manifests,
+    parse_date,
+    read_document,
+    read_parts,
+)
 from .write import FORMATS, PANEL_SCHEMA, open_writer, write_table
 
 _CHUNK = 8  # documents per task sent to a worker process
@@ -70,12 +78,55 @@ def _extract_file(task: tuple[Path, dt.date | None]) -> Result:
     return str(path), rows, document.warnings
 
 
+def _extract_large(path: Path, date: dt.date | None) -> Iterator[Result]:
+    """A file above PART_BYTES, extracted part by part so memory stays bounded.
+
+    Offsets are shifted into the whole text; the date the first part implies
+    (a dateline, an issue line) holds for the rest. The file's rows come out
+    as several results under the same name.
+    """
+    try:
+        _, warnings, parts = read_parts(path)
+        for part in parts:
+            rows = extract_text(part.text, path.name, date)
+            for row in rows:
+                row["start"] += part.offset
+                row["end"] += part.offset
+            if date is None and rows and rows[0]["doc_date"]:
+                date = dt.date.fromisoformat(rows[0]["doc_date"])
+            yield str(path), rows, tuple(warnings)
+            warnings.clear()
+    except ReadError as err:
+        yield str(path), str(err), ()
+    except Exception as err:  # one bad document must not cost the run
+        yield str(path), f"extraction failed ({type(err).__name__}: {err})", ()
+
+
+def _is_large(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size > PART_BYTES
+    except OSError:
+        return False
+
+
 def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[Result]:
-    if jobs == 1 or len(tasks) < 2:
-        yield from map(_extract_file, tasks)
-        return
-    with ProcessPoolExecutor(max_workers=jobs or None) as pool:
-        yield from pool.map(_extract_file, tasks, chunksize=_CHUNK)
+    """Results in task order: small files in the pool, a large one in parts in this process."""
+    pool = ProcessPoolExecutor(max_workers=jobs or None) if jobs != 1 and len(tasks) > 1 else None
+    try:
+        batch: list[tuple[Path, dt.date | None]] = []
+        for task in [*tasks, None]:
+            if task is not None and not _is_large(task[0]):
+                batch.append(task)
+                continue
+            if batch:
+                yield from (pool.map(_extract_file, batch, chunksize=_CHUNK) if pool
+                            else map(_extract_file, batch))
+                batch = []
+            if task is not None:
+                yield from _extract_large(*task)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,14 +147,16 @@ def main(argv: list[str] | None = None) -> int:
     panel_input = PanelInput() if args.panel is not None else None
     failed = True
     try:
-        for done, (name, result, warnings) in enumerate(_results(tasks, args.jobs), start=1):
+        done, last = 0, None
+        for name, result, warnings in _results(tasks, args.jobs):
             for warning in warnings:
                 print(f"extract: warning: {name}: {warning}", file=sys.stderr)
             if isinstance(result, str):
                 skipped += 1
                 print(f"extract: skipped {name}: {result}", file=sys.stderr)
                 continue
-            read += 1
+            if name != last:  # a large file's parts count once
+                read, done, last = read + 1, done + 1, name
             if writer is None:
                 writer = open_writer(args.output)
             writer.write(result)

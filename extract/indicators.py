@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .segment import Token, tagged_tokens
+from .segment import MAX_SENTENCE, Token, tagged_tokens
 from .tables import load_table
 
 _MAX_LABEL = 14  # characters: a column name, not a sentence
+_AFTER_REACH = 4 * _MAX_LABEL  # characters after a number that can hold its label
 _LIST_SPLIT = re.compile(r"[、和及与]")
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
@@ -280,7 +281,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     # Tagged apart, so no token straddles the number (8家央企 is not 8/家央企).
     # A sentence cut by a page or column break goes on across it.
     lo = _broken_before(text, clause_start) if clause_start == sentence_start else clause_start
-    hi = _broken_after(text, _sentence_end(text, number_end))
+    hi = min(_broken_after(text, _sentence_end(text, number_end)), number_end + _AFTER_REACH)
     tokens = _as_nouns(tagged_tokens(text, lo, number_start) + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
     if subject:
@@ -332,6 +333,7 @@ def _nearest_concept_term(window: str) -> str:
 
 
 _SENTENCE_MARKS = "。！？；：…”"
+_SENTENCE_END = re.compile(r"[。！？；\n]")
 _BREAK_REACH = 40  # characters of the broken sentence's other half that are read
 
 
@@ -363,8 +365,9 @@ def _broken_after(text: str, end: int) -> int:
 
 
 def _sentence_end(text: str, pos: int) -> int:
-    match = re.compile(r"[。！？；\n]").search(text, pos)
-    return match.start() if match else len(text)
+    hi = min(len(text), pos + MAX_SENTENCE)
+    match = _SENTENCE_END.search(text, pos, hi)
+    return match.start() if match else hi
 
 
 def list_subject(clause_before: str, index: int) -> str | None:

@@ -16,7 +16,7 @@ from functools import cache
 
 import cn2an
 
-from .segment import tagged_tokens, word_frequency
+from .segment import MAX_SENTENCE, tagged_tokens, word_frequency
 from .tables import load_table, longest_match
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
@@ -95,9 +95,10 @@ def _in_excluded_context(text: str, start: int, end: int) -> bool:
     figure's full stop leaves the figure alone.
     """
     context = _not_claim_context()
-    sentence_start = max(text.rfind(mark, 0, start) for mark in _SENTENCE_MARKS) + 1
-    ends = [at for at in (text.find(mark, end) for mark in _SENTENCE_MARKS) if at >= 0]
-    sentence = text[sentence_start:min(ends, default=len(text))]
+    lo, hi = max(0, start - MAX_SENTENCE), min(len(text), end + MAX_SENTENCE)  # linear time
+    sentence_start = max(lo - 1, *(text.rfind(mark, lo, start) for mark in _SENTENCE_MARKS)) + 1
+    ends = [at for at in (text.find(mark, end, hi) for mark in _SENTENCE_MARKS) if at >= 0]
+    sentence = text[sentence_start:min(ends, default=hi)]
     before = text[max(sentence_start, start - 4):start].rstrip(" ")
     return (any(word in sentence for word in context["sentence"])
             or any(before.endswith(word) for word in context["before"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,16 +148,15 @@ def classify_kinds(doc: Doc) -> None:
         previous = claim
 
 
+_CLAUSE_END = re.compile(r"[,:;]")
 _LIST_JOINERS = ("、", "和", "及", "与", ",")  # between the numbers of one list
 
 
 def _clause_end(doc: Doc, claim: Claim) -> int:
     """Where the number's clause ends: the next comma-like mark or the sentence end."""
     end = doc.sentences.ends[claim.sentence]
-    for pos in range(claim.number.end, end):
-        if doc.clean[pos] in ",:;":
-            return pos
-    return end
+    mark = _CLAUSE_END.search(doc.clean, claim.number.end, end)
+    return mark.start() if mark else end
 
 
 def place_claims(doc: Doc) -> None:

@@ -84,18 +84,24 @@ def decode(data: bytes) -> Decoded:
         raise ReadError("empty file")
     warnings: list[str] = []
     text, encoding = _decode_bom(data) or _decode_utf8(data, warnings) or _decode_chinese(data)
-    controls = sum(len(run) for run in _CONTROL.findall(text))
-    if controls:
-        if controls > _BINARY_CONTROLS * len(text):
-            raise ReadError(f"binary file ({controls} control characters), not text")
-        first = _CONTROL.search(text)
-        assert first is not None
-        warnings.append(f"removed {controls} control characters (NUL or similar), "
-                        f"the first at character {first.start()}")
-        text = _CONTROL.sub("", text)
+    text = _without_controls(text, 0, warnings)
     if not text.strip():
         raise ReadError("empty file")
     return Decoded(text, encoding, tuple(warnings))
+
+
+def _without_controls(text: str, offset: int, warnings: list[str]) -> str:
+    """`text` with control characters removed, reported in `warnings`; binary is refused."""
+    controls = sum(len(run) for run in _CONTROL.findall(text))
+    if not controls:
+        return text
+    if controls > _BINARY_CONTROLS * len(text):
+        raise ReadError(f"binary file ({controls} control characters), not text")
+    first = _CONTROL.search(text)
+    assert first is not None
+    warnings.append(f"removed {controls} control characters (NUL or similar), "
+                    f"the first at character {offset + first.start()}")
+    return _CONTROL.sub("", text)
 
 
 def _decode_bom(data: bytes) -> tuple[str, str] | None:
@@ -147,6 +153,71 @@ def _chinese_score(text: str) -> float:
         return 0.0
     known = sum(1 for ch in set(han) if word_frequency(ch) > 0)
     return known / len(set(han))
+
+
+_CODECS = {"UTF-8": "utf-8-sig", "UTF-16": "utf-16", "UTF-32": "utf-32",
+           "GB18030": "gb18030", "BIG5": "big5"}
+PART_BYTES = 4 << 20  # a file larger than this is read and extracted in parts
+_PART_CHARS = 1 << 20  # characters per part, cut at a line end
+_SNIFF_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a large document, cut at a line end, and where it starts in the whole text."""
+
+    offset: int
+    text: str
+
+
+def read_parts(path: Path) -> tuple[str, list[str], Iterator[Part]]:
+    """A large file as (encoding, warnings, parts): decoded as it streams, memory bounded.
+
+    The encoding is settled on the first 64 KiB; each part ends at a line end
+    (a paragraph end where one is near), so a sentence is never cut. The
+    warnings list fills as the parts are read.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    sniffed = None
+    for cut in range(_TRUNCATED_TAIL + 1):  # the sample may end inside a character
+        try:
+            sniffed = decode(head[:len(head) - cut] if cut else head)
+            break
+        except ReadError:
+            continue
+    if sniffed is None:
+        decode(head)  # raises the reason
+        raise AssertionError("unreachable")
+    warnings: list[str] = []
+    return sniffed.encoding, warnings, _stream_parts(path, _CODECS[sniffed.encoding], warnings)
+
+
+def _stream_parts(path: Path, codec: str, warnings: list[str]) -> Iterator[Part]:
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    buffer, offset = "", 0
+    with path.open("rb") as handle:
+        while block := handle.read(_PART_CHARS):
+            buffer += decoder.decode(block)
+            while len(buffer) >= _PART_CHARS:
+                cut = buffer.rfind("\n\n", 0, _PART_CHARS)
+                cut = cut + 2 if cut > _PART_CHARS // 2 else buffer.rfind("\n", 0, _PART_CHARS) + 1
+                cut = cut or _PART_CHARS  # one huge line: cut it at the part size
+                text = _clean_part(buffer[:cut], offset, warnings)
+                yield Part(offset, text)
+                offset += len(text)
+                buffer = buffer[cut:]
+        buffer += decoder.decode(b"", final=True)
+    if buffer:
+        yield Part(offset, _clean_part(buffer, offset, warnings))
+
+
+def _clean_part(text: str, offset: int, warnings: list[str]) -> str:
+    bad = text.count("\ufffd")
+    if bad:
+        warnings.append(f"{bad} undecodable bytes replaced, the first at character "
+                        f"{offset + text.index(chr(0xFFFD))}")
+    return _without_controls(text, offset, warnings)
 
 
 def read_document(path: Path, date: dt.date | None = None) -> Document:

@@ -38,6 +38,9 @@ _TIME_WORDS = re.compile(
     r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度|上半年|下半年|年底|年初|"
     r"目前|如今|当前|现在|今年|去年|明年|近年来|以来|截至|其中|同时|此外|另外|据了解|据统计|"
     r"[在从仅就全而其]")
+# Only such words between a clause's start and a place: each step takes the first word
+# that fits, as a left-to-right reading does, and never backtracks (linear time).
+_CLAUSE_OPENING = re.compile(f"(?>{_TIME_WORDS.pattern})*+")
 _LIST_GAPS = ("", "、", "和", "与", "及", ",", "的")  # between chained or listed places
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
 _TITLE_WEIGHT = 3  # a place named in a story's title counts this many times
@@ -430,7 +433,7 @@ class RegionResolver:
                                                                                           first):
                 break
             first, index = earlier, index - 1
-        return _TIME_WORDS.sub("", self.text[start:first.start]) == ""
+        return _CLAUSE_OPENING.fullmatch(self.text, start, first.start) is not None
 
     def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
         """A 全市/全区-style word in text[lo:hi], read as the nearest earlier place of its level."""

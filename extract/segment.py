@@ -17,6 +17,8 @@ from .tables import load_table
 
 _SENTENCE_END = re.compile(r"[。！？；\n]")
 _CLAUSE_MARK = re.compile(r"[,:;]")
+MAX_SENTENCE = 1000  # characters: the longest window read as one sentence
+_WINDOW_CUTS = (",", ";", " ", "、")
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,33 @@ class Sentences:
 
 
 def split_sentences(text: str) -> Sentences:
-    """Boundaries of every sentence: the end mark stays with its sentence."""
-    starts, ends, pos = [], [], 0
+    """Boundaries of every sentence: the end mark stays with its sentence.
+
+    A run longer than MAX_SENTENCE with no end mark (a table or a page pasted
+    without punctuation) is cut into windows of at most that length, at a
+    comma-like mark or space where there is one, so no stage reads more than
+    a bounded window around a number and time stays linear in the text.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
     for mark in _SENTENCE_END.finditer(text):
-        starts.append(pos)
-        ends.append(mark.end() if mark.group() != "\n" else mark.start())
+        _add_windows(text, pos, mark.end() if mark.group() != "\n" else mark.start(),
+                     starts, ends)
         pos = mark.end()
-    starts.append(pos)
-    ends.append(len(text))
+    _add_windows(text, pos, len(text), starts, ends)
     return Sentences(tuple(starts), tuple(ends))
+
+
+def _add_windows(text: str, lo: int, hi: int, starts: list[int], ends: list[int]) -> None:
+    while hi - lo > MAX_SENTENCE:
+        cut = max(text.rfind(mark, lo + 1, lo + MAX_SENTENCE) for mark in _WINDOW_CUTS)
+        cut = cut + 1 if cut > lo else lo + MAX_SENTENCE
+        starts.append(lo)
+        ends.append(cut)
+        lo = cut
+    starts.append(lo)
+    ends.append(hi)
 
 
 def clause_start(text: str, sentence_start: int, pos: int) -> int:

@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/python -m benchmarks.extract_speed
+.venv/bin/python -m benchmarks.large_input --sizes 1,8 --line 100000
 .venv/bin/python -m benchmarks.dashboard_speed
 .venv/bin/python -m pytest -q "$@"

@@ -14,7 +14,9 @@ import pytest
 
 from dashboard import data
 from extract import COLUMNS, cli, extract_text
+from extract import read as reader
 from extract.read import ReadError, decode
+from extract.segment import MAX_SENTENCE, split_sentences
 from extract.write import CLAIMS_SCHEMA, formula_safe, open_writer
 
 
@@ -170,3 +172,28 @@ def test_an_unreadable_manifest_stops_the_run_before_work(tmp_path: Path) -> Non
     (folder / "manifest.csv").write_bytes(bytes(range(128, 256)) * 20)
     assert cli.main([str(folder), "-o", str(tmp_path / "out.csv")]) == 2
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_line_without_marks_is_read_in_bounded_windows() -> None:
+    line = "天津市北辰区田庄村产值12亿元增长5% " * 400
+    sentences = split_sentences(line)
+    assert max(e - s for s, e in zip(sentences.starts, sentences.ends, strict=True)) <= \
+        MAX_SENTENCE
+    assert sentences.starts[0] == 0 and sentences.ends[-1] == len(line)
+    assert len(extract_text(line, "long.txt")) == 800
+
+
+def test_a_large_file_is_extracted_in_parts_with_whole_text_offsets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paragraph = "2022年天津市常住人口1363万人,地区生产总值1.6万亿元,同比增长1%。\n\n"
+    path = tmp_path / "big.txt"
+    path.write_text(paragraph * 300, encoding="utf-8")
+    monkeypatch.setattr(cli, "PART_BYTES", 1000)
+    monkeypatch.setattr(reader, "_PART_CHARS", 2000)
+    out = tmp_path / "big.jsonl"
+    assert cli.main([str(path), "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    text = path.read_text(encoding="utf-8")
+    assert len(rows) == 900
+    assert all(text[r["start"]:r["end"]] == r["quote"] for r in rows)
+    assert len(list(reader.read_parts(path)[2])) > 5  # it really was read in parts
