@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReadError as err:
         print(f"extract: cannot read the manifest {err}", file=sys.stderr)
         return 2
-    tasks = [(f, args.date or manifest.get(f.name)) for f in files]
+    tasks = [(f, args.date or manifest.get(f)) for f in files]
     show_progress = sys.stderr.isatty()
     writer, read, skipped, claims = None, 0, 0, 0
     # The panel needs every claim, so keep only its fields while the rows stream out.

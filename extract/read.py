@@ -273,11 +273,13 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
     return dates
 
 
-def load_manifests(files: list[Path]) -> dict[str, dt.date]:
-    """Dates from every `manifest.csv` beside the given files."""
-    dates: dict[str, dt.date] = {}
+def load_manifests(files: list[Path]) -> dict[Path, dt.date]:
+    """Each file's date from the `manifest.csv` in its own folder.
+
+    Two folders may both hold a report.txt: each takes its own folder's date.
+    """
+    by_folder: dict[Path, dict[str, dt.date]] = {}
     for folder in sorted({f.parent for f in files}):
         manifest = folder / "manifest.csv"
-        if manifest.is_file():
-            dates.update(read_manifest(manifest))
-    return dates
+        by_folder[folder] = read_manifest(manifest) if manifest.is_file() else {}
+    return {f: by_folder[f.parent][f.name] for f in files if f.name in by_folder[f.parent]}

@@ -197,3 +197,16 @@ def test_a_large_file_is_extracted_in_parts_with_whole_text_offsets(
     assert len(rows) == 900
     assert all(text[r["start"]:r["end"]] == r["quote"] for r in rows)
     assert len(list(reader.read_parts(path)[2])) > 5  # it really was read in parts
+
+
+def test_the_same_file_name_in_two_folders_takes_its_own_folders_date(tmp_path: Path) -> None:
+    for folder, date in (("a", "2020-05-01"), ("b", "2023-05-01")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text("今年全市常住人口1363万人。",
+                                                      encoding="utf-8")
+        (tmp_path / folder / "manifest.csv").write_text(f"doc,date\nreport.txt,{date}\n",
+                                                        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert cli.main([str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out)]) == 0
+    years = [json.loads(line)["year"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert years == [2020, 2023]
