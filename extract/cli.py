@@ -22,6 +22,7 @@ from .pipeline import extract_text
 from .read import (
     PART_BYTES,
     ReadError,
+    document_name,
     iter_text_files,
     load_manifests,
     parse_date,
@@ -88,7 +89,7 @@ def _extract_large(path: Path, date: dt.date | None) -> Iterator[Result]:
     try:
         _, warnings, parts = read_parts(path)
         for part in parts:
-            rows = extract_text(part.text, path.name, date)
+            rows = extract_text(part.text, document_name(path), date)
             for row in rows:
                 row["start"] += part.offset
                 row["end"] += part.offset
@@ -130,6 +131,9 @@ def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[Re
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A file name in another encoding (GBK bytes) is printed escaped, never a crash.
+    if hasattr(sys.stderr, "reconfigure"):
+        sys.stderr.reconfigure(errors="backslashreplace")
     args = _parse_args(argv)
     files = list(iter_text_files(args.paths))
     if not files:
@@ -166,10 +170,16 @@ def main(argv: list[str] | None = None) -> int:
             if show_progress:
                 print(f"\rextract: {done}/{len(tasks)} files, {claims} claims",
                       end="", file=sys.stderr, flush=True)
-        failed = False
-    finally:
         if writer is not None:
-            writer.abort() if failed else writer.close()
+            writer.close()
+        failed = False
+    except OSError as err:  # a full disk, a folder removed mid-run: the run cannot go on
+        print(f"\nextract: cannot write {args.output}: {err.strerror or err}; nothing written",
+              file=sys.stderr)
+        return 2
+    finally:
+        if writer is not None and failed:
+            writer.abort()
     if show_progress:
         print(file=sys.stderr)
     if not read:
@@ -179,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
           + (f" ({skipped} skipped)" if skipped else ""), file=sys.stderr)
     if panel_input is not None:
         panel = build_panel(panel_input.frame())
-        write_table(args.panel, panel_rows(panel), PANEL_SCHEMA)
+        try:
+            write_table(args.panel, panel_rows(panel), PANEL_SCHEMA)
+        except OSError as err:
+            print(f"extract: cannot write {args.panel}: {err.strerror or err}", file=sys.stderr)
+            return 2
         print(f"extract: {len(panel)} indicator rows -> {args.panel}", file=sys.stderr)
     return 1 if skipped else 0
+

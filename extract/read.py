@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import re
 import stat
 from collections.abc import Iterator
@@ -236,7 +237,18 @@ def read_document(path: Path, date: dt.date | None = None) -> Document:
     except OSError as err:
         raise ReadError(err.strerror or str(err)) from None
     decoded = decode(data)
-    return Document(path.name, decoded.text, date, decoded.encoding, decoded.warnings)
+    return Document(document_name(path), decoded.text, date, decoded.encoding, decoded.warnings)
+
+
+def document_name(path: Path) -> str:
+    """The file name as text: a name in GBK bytes (an archive from a Chinese Windows) is
+    read as GB18030, so the `doc` column can always be written."""
+    name = path.name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("gb18030", errors="replace")
+    return name
 
 
 def parse_date(value: str) -> dt.date:

@@ -11,6 +11,7 @@ table is described by its Arrow schema.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -88,7 +89,8 @@ class _CsvWriter:
         self._file.commit()
 
     def abort(self) -> None:
-        self._handle.close()
+        with contextlib.suppress(OSError, ValueError):  # closing may fail as writing did
+            self._handle.close()
         self._file.discard()
 
 
@@ -109,7 +111,8 @@ class _JsonlWriter:
         self._file.commit()
 
     def abort(self) -> None:
-        self._handle.close()
+        with contextlib.suppress(OSError, ValueError):  # closing may fail as writing did
+            self._handle.close()
         self._file.discard()
 
 
@@ -130,7 +133,8 @@ class _ParquetWriter:
         self._file.commit()
 
     def abort(self) -> None:
-        self._writer.close()
+        with contextlib.suppress(OSError, ValueError, pa.ArrowException):
+            self._writer.close()
         self._file.discard()
 
 

@@ -20,6 +20,7 @@ from extract.read import ReadError, decode
 UPLOADS_KEY = "uploads"
 MESSAGE_KEY = "upload_messages"
 PROBLEMS_KEY = "upload_problems"  # files refused or repaired by the decoder
+BUNDLED_KEY = "bundled_docs"  # names of the documents in the opened table
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,22 @@ def uploaded_docs() -> list[UploadedDoc]:
 
 
 def add_documents(new: list[UploadedDoc]) -> None:
-    """Add documents to the session, replacing any with the same name."""
-    names = {d.doc for d in new}
-    kept = [d for d in uploaded_docs() if d.doc not in names]
-    st.session_state[UPLOADS_KEY] = kept + new
+    """Add documents to the session after the ones already there."""
+    st.session_state[UPLOADS_KEY] = uploaded_docs() + new
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or name-2.txt, name-3.txt … when a bundled or earlier document has it.
+
+    A second paste under the default name, or an upload named like a bundled
+    document, must not take over the other's claims and highlighted text.
+    """
+    stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}{dot}{suffix}"
+    return candidate
 
 
 def _extract_submitted() -> None:
@@ -85,7 +98,12 @@ def _extract_submitted() -> None:
     if pasted.strip():
         texts.append(((st.session_state.get("paste_name") or "").strip() or "pasted.txt", pasted))
     date = st.session_state.get("upload_date")
-    added = [extract_document(doc, text, date, extractor) for doc, text in texts]
+    taken = set(st.session_state.get(BUNDLED_KEY, ())) | {d.doc for d in uploaded_docs()}
+    added = []
+    for doc, text in texts:
+        name = unique_name(doc, taken)
+        taken.add(name)
+        added.append(extract_document(name, text, date, extractor))
     add_documents(added)
     st.session_state[MESSAGE_KEY] = [f"{d.doc}: {len(d.claims)} {label('claims')}" for d in added]
 

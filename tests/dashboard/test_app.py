@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.data import DrillTarget
 from dashboard.views import TAB_CONFLICTS, TAB_DOCUMENTS, TAB_KEY, TAB_TABLE, TAB_UPLOAD
+from dashboard.views.upload import decode_upload, unique_name
 
 TIMEOUT = 60
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -164,3 +165,29 @@ def test_pasted_text_is_extracted_and_joins_the_session() -> None:
     assert not at.exception
     assert claim_count(at) > 23
     assert any("mine.txt" in s.value for s in at.success)
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_a_second_paste_under_the_default_name_is_added_not_swapped() -> None:
+    at = run_app(query={TAB_KEY: TAB_UPLOAD})
+    at.text_area(key="paste_text").input("2023年，江津区地区生产总值达到1300亿元。")
+    at.button[0].click().run()
+    first = claim_count(at)
+    at.text_area(key="paste_text").input("2023年，江津区常住人口136万人。")
+    at.button[0].click().run()
+    assert not at.exception
+    assert claim_count(at) == first + 1
+    assert any("pasted-2.txt" in s.value for s in at.success)
+
+
+def test_an_upload_never_takes_a_taken_name() -> None:
+    assert unique_name("pasted.txt", {"pasted.txt", "pasted-2.txt"}) == "pasted-3.txt"
+    assert unique_name("报告", {"报告"}) == "报告-2"
+    assert unique_name("new.txt", {"old.txt"}) == "new.txt"
+
+
+def test_an_upload_that_is_not_text_is_refused_with_a_reason() -> None:
+    problems: list[str] = []
+    assert decode_upload("x.txt", bytes(range(128, 256)) * 40, problems) is None
+    assert problems and problems[0].startswith("x.txt: not text")
+    assert decode_upload("y.txt", "江津区".encode("utf-16"), problems) == "江津区"

@@ -15,6 +15,7 @@ import pytest
 from dashboard import data
 from extract import COLUMNS, cli, extract_text
 from extract import read as reader
+from extract import write as writers
 from extract.read import ReadError, decode
 from extract.segment import MAX_SENTENCE, split_sentences
 from extract.write import CLAIMS_SCHEMA, formula_safe, open_writer
@@ -210,3 +211,28 @@ def test_the_same_file_name_in_two_folders_takes_its_own_folders_date(tmp_path: 
     assert cli.main([str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out)]) == 0
     years = [json.loads(line)["year"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert years == [2020, 2023]
+
+
+def test_a_gbk_file_name_is_read_and_written(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/" + "天津统计公报.txt".encode("gbk")
+    with open(raw, "wb") as handle:
+        handle.write(GOOD.encode("utf-8"))
+    out = tmp_path / "out.jsonl"
+    assert cli.main([str(tmp_path), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["doc"] == "天津统计公报.txt"
+
+
+def test_a_full_disk_stops_the_run_and_keeps_the_old_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    folder = _folder(tmp_path, GOOD, GOOD)
+    out = tmp_path / "claims.csv"
+    out.write_text("old table\n", encoding="utf-8")
+
+    def no_space(self, rows):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writers._CsvWriter, "write", no_space)
+    assert cli.main([str(folder), "-o", str(out)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "old table\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "docs"]
