@@ -61,9 +61,7 @@ def cached_corpus(path: str, mtime: float) -> tuple[data.Corpus, data.FilterOpti
 @st.cache_resource
 def cached_texts(folders: tuple[str, ...]) -> tuple[dict[str, str], dict[str, Path]]:
     """Document dates from the manifests and where each text file is."""
-    paths = [Path(f) for f in folders]
-    files = {p.name: p for folder in paths if folder.is_dir() for p in folder.rglob("*.txt")}
-    return data.read_manifest(paths), files
+    return data.document_files([Path(f) for f in folders])
 
 
 @st.cache_resource(max_entries=64)

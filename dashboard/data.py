@@ -235,30 +235,18 @@ def read_text(path: Path) -> str:
     return reader.decode(path.read_bytes()).text
 
 
-def find_document(doc: str, folders: Sequence[Path]) -> Path | None:
-    """The file named `doc` in the first folder that has it (searching subfolders)."""
-    for folder in folders:
-        direct = folder / doc
-        if direct.is_file():
-            return direct
-        if folder.is_dir():
-            for hit in folder.rglob(doc):
-                return hit
-    return None
-
-
-def read_manifest(folders: Sequence[Path]) -> dict[str, str]:
-    """doc -> date from every manifest.csv beside the texts."""
-    dates: dict[str, str] = {}
-    for folder in folders:
-        manifest = folder / "manifest.csv"
-        if manifest.is_file():
-            try:
-                found = reader.read_manifest(manifest)
-            except reader.ReadError:
-                continue  # an unreadable manifest gives no dates; the texts still open
-            dates.update({doc: date.isoformat() for doc, date in found.items()})
-    return dates
+def document_files(folders: Sequence[Path]) -> tuple[dict[str, str], dict[str, Path]]:
+    """(doc -> date, doc -> file) for the texts in `folders`, named and dated as the
+    extractor names and dates them (the same file names, manifests, collisions)."""
+    roots = [f for f in folders if f.is_dir()]
+    files = list(reader.iter_text_files(roots))
+    try:
+        by_file = reader.load_manifests(roots, files)
+    except reader.ReadError:
+        by_file = {}  # an unreadable manifest gives no dates; the texts still open
+    names = reader.document_names(roots, files)
+    return ({names[f]: d.isoformat() for f, d in by_file.items()},
+            {names[f]: f for f in files})
 
 
 # ----------------------------------------------------------------- conflicts

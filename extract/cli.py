@@ -22,7 +22,7 @@ from .pipeline import extract_text
 from .read import (
     PART_BYTES,
     ReadError,
-    document_name,
+    document_names,
     iter_text_files,
     load_manifests,
     parse_date,
@@ -62,24 +62,31 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+Task = tuple[Path, str, dt.date | None]  # file, its doc name, its date
 Result = tuple[str, list[dict[str, Any]] | str, tuple[str, ...]]
 
 
-def _extract_file(task: tuple[Path, dt.date | None]) -> Result:
-    """Read and extract one file: (path, rows or the reason it was skipped, decoder warnings)."""
-    path, date = task
+def _extract_file(task: Task) -> Result:
+    """Read and extract one file: (path, rows or the reason it was skipped, decoder notes)."""
+    path, name, date = task
     try:
-        document = read_document(path, date)
+        document = read_document(path, date, name)
     except ReadError as err:
         return str(path), str(err), ()
+    notes = (*_encoding_note(document.encoding), *document.warnings)
     try:
         rows = extract_text(document.text, document.name, document.date)
     except Exception as err:  # one bad document must not cost the run
-        return str(path), f"extraction failed ({type(err).__name__}: {err})", document.warnings
-    return str(path), rows, document.warnings
+        return str(path), f"extraction failed ({type(err).__name__}: {err})", notes
+    return str(path), rows, notes
 
 
-def _extract_large(path: Path, date: dt.date | None) -> Iterator[Result]:
+def _encoding_note(encoding: str) -> tuple[str, ...]:
+    """Say which encoding a file was read as, unless it is plain UTF-8."""
+    return () if encoding == "UTF-8" else (f"read as {encoding}",)
+
+
+def _extract_large(path: Path, name: str, date: dt.date | None) -> Iterator[Result]:
     """A file above PART_BYTES, extracted part by part so memory stays bounded.
 
     Offsets are shifted into the whole text; the date the first part implies
@@ -87,9 +94,10 @@ def _extract_large(path: Path, date: dt.date | None) -> Iterator[Result]:
     as several results under the same name.
     """
     try:
-        _, warnings, parts = read_parts(path)
+        encoding, warnings, parts = read_parts(path)
+        warnings[:0] = _encoding_note(encoding)
         for part in parts:
-            rows = extract_text(part.text, document_name(path), date)
+            rows = extract_text(part.text, name, date)
             for row in rows:
                 row["start"] += part.offset
                 row["end"] += part.offset
@@ -110,11 +118,11 @@ def _is_large(path: Path) -> bool:
         return False
 
 
-def _results(tasks: list[tuple[Path, dt.date | None]], jobs: int) -> Iterator[Result]:
+def _results(tasks: list[Task], jobs: int) -> Iterator[Result]:
     """Results in task order: small files in the pool, a large one in parts in this process."""
     pool = ProcessPoolExecutor(max_workers=jobs or None) if jobs != 1 and len(tasks) > 1 else None
     try:
-        batch: list[tuple[Path, dt.date | None]] = []
+        batch: list[Task] = []
         for task in [*tasks, None]:
             if task is not None and not _is_large(task[0]):
                 batch.append(task)
@@ -140,11 +148,12 @@ def main(argv: list[str] | None = None) -> int:
         print("extract: no .txt files found in the given paths", file=sys.stderr)
         return 2
     try:
-        manifest = load_manifests(files)
+        manifest = load_manifests(args.paths, files)
     except ReadError as err:
         print(f"extract: cannot read the manifest {err}", file=sys.stderr)
         return 2
-    tasks = [(f, args.date or manifest.get(f)) for f in files]
+    names = document_names(args.paths, files)
+    tasks = [(f, names[f], args.date or manifest.get(f)) for f in files]
     show_progress = sys.stderr.isatty()
     writer, read, skipped, claims = None, 0, 0, 0
     # The panel needs every claim, so keep only its fields while the rows stream out.
@@ -154,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         done, last = 0, None
         for name, result, warnings in _results(tasks, args.jobs):
             for warning in warnings:
-                print(f"extract: warning: {name}: {warning}", file=sys.stderr)
+                label = "" if warning.startswith("read as") else "warning: "
+                print(f"extract: {label}{name}: {warning}", file=sys.stderr)
             if isinstance(result, str):
                 skipped += 1
                 print(f"extract: skipped {name}: {result}", file=sys.stderr)

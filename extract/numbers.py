@@ -77,30 +77,42 @@ def _magnitudes() -> dict[str, float]:
     return {row["word"]: float(row["factor"]) for row in load_table("magnitudes")}
 
 
-_SENTENCE_MARKS = "。！？；\n"  # SPEC.md's sentence ends
+_PHRASE_BREAK = re.compile(r"[，,；;。！？!?\n]|\s{2,}|\t")  # where a metadata field ends
 
 
 @cache
 def _not_claim_context() -> dict[str, tuple[str, ...]]:
-    where: dict[str, list[str]] = {"sentence": [], "before": [], "after": []}
+    where: dict[str, list[str]] = {"phrase": [], "link": [], "before": [], "after": []}
     for row in load_table("not_claim_context"):
         where[row["where"]].append(row["word"])
     return {key: tuple(words) for key, words in where.items()}
 
 
-def _in_excluded_context(text: str, start: int, end: int) -> bool:
-    """True for numbers in metadata sentences (定价, 电话) or in 用3天时间-style durations.
+_LINK_TOKEN = re.compile(r"[!-~]{1,500}\Z")  # the run of ASCII, no spaces, a number ends
 
-    A metadata word reaches only its own sentence: a 详见http://… after a
-    figure's full stop leaves the figure alone.
+
+def _in_metadata_phrase(text: str, start: int) -> bool:
+    """True when a metadata word (电话, 定价) opens the phrase the number is in, or the
+    number is part of a web address.
+
+    A field such as 电话：010-8765 4321 runs from its word to the next comma,
+    sentence mark or column gap, and an address is one run of ASCII, so figures
+    elsewhere on the same line (…1300亿元，电话…, http://x.cn/2024.html全年…) stay claims.
     """
     context = _not_claim_context()
-    lo, hi = max(0, start - MAX_SENTENCE), min(len(text), end + MAX_SENTENCE)  # linear time
-    sentence_start = max(lo - 1, *(text.rfind(mark, lo, start) for mark in _SENTENCE_MARKS)) + 1
-    ends = [at for at in (text.find(mark, end, hi) for mark in _SENTENCE_MARKS) if at >= 0]
-    sentence = text[sentence_start:min(ends, default=hi)]
-    before = text[max(sentence_start, start - 4):start].rstrip(" ")
-    return (any(word in sentence for word in context["sentence"])
+    lo = max(0, start - MAX_SENTENCE)  # linear time
+    breaks = [match.end() for match in _PHRASE_BREAK.finditer(text, lo, start)]
+    phrase = text[breaks[-1] if breaks else lo:start]
+    link = _LINK_TOKEN.search(text, max(0, start - 500), start + 1)
+    return (any(word in phrase for word in context["phrase"])
+            or (link is not None and any(word in link.group() for word in context["link"])))
+
+
+def _in_excluded_context(text: str, start: int, end: int) -> bool:
+    """True for numbers in metadata phrases (定价, 电话) or in 用3天时间-style durations."""
+    context = _not_claim_context()
+    before = text[max(0, start - 4):start].rstrip(" ")
+    return (_in_metadata_phrase(text, start)
             or any(before.endswith(word) for word in context["before"])
             or any(text.startswith(word, end) for word in context["after"]))
 

@@ -214,6 +214,9 @@ def _row(doc: Doc, claim: Claim) -> dict[str, Any]:
     assert region is not None and indicator is not None  # every stage has run
     start, end = _original_span(doc.norm, number.start, number.end)
     sent_start, sent_end = _sentence_span(doc, claim.sentence)
+    # A window cut in a long unpunctuated run may fall inside a number (10,|000):
+    # the sentence still holds the whole quote.
+    sent_start, sent_end = min(sent_start, start), max(sent_end, end)
     confidence = math.prod((claim.region_confidence, claim.year.confidence,
                             indicator.confidence)) ** (1 / 3)
     return {

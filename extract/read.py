@@ -13,10 +13,12 @@ import io
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .normalise import to_simplified
 from .segment import word_frequency
 
 
@@ -100,7 +102,8 @@ def _without_controls(text: str, offset: int, warnings: list[str]) -> str:
         raise ReadError(f"binary file ({controls} control characters), not text")
     first = _CONTROL.search(text)
     assert first is not None
-    warnings.append(f"removed {controls} control characters (NUL or similar), "
+    plural = "s" if controls > 1 else ""
+    warnings.append(f"removed {controls} control character{plural} (NUL or similar), "
                     f"the first at character {offset + first.start()}")
     return _CONTROL.sub("", text)
 
@@ -147,9 +150,11 @@ def _decode_chinese(data: bytes) -> tuple[str, str]:
 def _chinese_score(text: str) -> float:
     """Share of the Han characters that jieba's dictionary knows as words of their own.
 
-    Mojibake (Big5 read as GB18030, random bytes) is mostly rare characters.
+    Mojibake (Big5 read as GB18030, random bytes) is mostly rare characters. The
+    text is made simplified first: the dictionary is simplified, and a Taiwan
+    report in Big5 is as much Chinese as a mainland one in GB18030.
     """
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    han = [ch for ch in to_simplified(text) if "\u4e00" <= ch <= "\u9fff"]
     if not han:
         return 0.0
     known = sum(1 for ch in set(han) if word_frequency(ch) > 0)
@@ -221,8 +226,9 @@ def _clean_part(text: str, offset: int, warnings: list[str]) -> str:
     return _without_controls(text, offset, warnings)
 
 
-def read_document(path: Path, date: dt.date | None = None) -> Document:
-    """Read one file into a Document; raise ReadError with the reason on failure."""
+def read_document(path: Path, date: dt.date | None = None, name: str | None = None) -> Document:
+    """Read one file into a Document named `name` (its file name by default); raise
+    ReadError with the reason on failure."""
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):  # opening a FIFO would block for ever
@@ -237,7 +243,8 @@ def read_document(path: Path, date: dt.date | None = None) -> Document:
     except OSError as err:
         raise ReadError(err.strerror or str(err)) from None
     decoded = decode(data)
-    return Document(document_name(path), decoded.text, date, decoded.encoding, decoded.warnings)
+    return Document(name or document_name(path), decoded.text, date, decoded.encoding,
+                    decoded.warnings)
 
 
 def document_name(path: Path) -> str:
@@ -285,13 +292,50 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
     return dates
 
 
-def load_manifests(files: list[Path]) -> dict[Path, dt.date]:
-    """Each file's date from the `manifest.csv` in its own folder.
+def document_names(paths: list[Path], files: list[Path]) -> dict[Path, str]:
+    """Each file's `doc`: its file name, or, when two files share a name
+    (a/report.txt, b/report.txt), its path relative to the folder given on the
+    command line - with that folder's own name in front when two folders were
+    given that both hold it, and the whole path when even that collides."""
+    roots = [p for p in paths if p.is_dir()]
 
-    Two folders may both hold a report.txt: each takes its own folder's date.
+    def spelled(f: Path, base: Path | None) -> str:
+        relative = f.relative_to(base) if base is not None else f
+        return (relative.parent / document_name(f)).as_posix()
+
+    def root_of(f: Path) -> Path | None:
+        return next((r for r in roots if f.is_relative_to(r)), None)
+
+    ways = (lambda f: document_name(f),
+            lambda f: spelled(f, root_of(f)),
+            lambda f: spelled(f, (root_of(f) or f).parent),
+            lambda f: spelled(f, None))
+    names = {f: ways[0](f) for f in files}
+    for way in ways[1:]:
+        counts = Counter(names.values())
+        names = {f: way(f) if counts[name] > 1 else name for f, name in names.items()}
+    return names
+
+
+def load_manifests(paths: list[Path], files: list[Path]) -> dict[Path, dt.date]:
+    """Each file's date from the nearest `manifest.csv` that names it.
+
+    The manifest in a file's own folder names it by file name; one further up,
+    to the folder given on the command line, by the path relative to that
+    manifest's folder (2023/report.txt). So two folders may both hold a
+    report.txt, and each takes its own date.
     """
-    by_folder: dict[Path, dict[str, dt.date]] = {}
-    for folder in sorted({f.parent for f in files}):
-        manifest = folder / "manifest.csv"
-        by_folder[folder] = read_manifest(manifest) if manifest.is_file() else {}
-    return {f: by_folder[f.parent][f.name] for f in files if f.name in by_folder[f.parent]}
+    roots = [p for p in paths if p.is_dir()]
+    manifests: dict[Path, dict[str, dt.date]] = {}
+    dates: dict[Path, dt.date] = {}
+    for f in files:
+        root = next((r for r in roots if f.is_relative_to(r)), f.parent)
+        for folder in [f.parent, *(p for p in f.parent.parents if p.is_relative_to(root))]:
+            if folder not in manifests:
+                manifest = folder / "manifest.csv"
+                manifests[folder] = read_manifest(manifest) if manifest.is_file() else {}
+            key = f.relative_to(folder).as_posix()
+            if key in manifests[folder]:
+                dates[f] = manifests[folder][key]
+                break
+    return dates

@@ -105,10 +105,25 @@ def test_cli_csv_and_dashboard_download_neutralise_formulas(tmp_path: Path) -> N
     assert "'@x.txt" in downloaded and "\n@x.txt" not in downloaded
 
 
-def test_a_metadata_word_drops_only_its_own_sentence() -> None:
-    rows = extract_text("全市地区生产总值1300亿元,同比增长5.2%。详见http://example.com。"
-                        "电话:022-23456789", "t.txt")
+@pytest.mark.parametrize("text", [
+    "全市地区生产总值1300亿元,同比增长5.2%。详见http://example.com/2024/0312.html",
+    "电话:022-23456789,全市地区生产总值1300亿元,同比增长5.2%",  # one line, no full stop
+    "地址:天津市河西区友谊路27号  全市地区生产总值1300亿元,同比增长5.2%",  # a column gap
+    "http://example.com/2024/0312.html全市地区生产总值1300亿元,同比增长5.2%",  # address ends
+])
+def test_a_metadata_field_drops_only_its_own_numbers(text: str) -> None:
+    rows = extract_text(text, "t.txt")
     assert [r["quote"] for r in rows] == ["1300亿元", "5.2%"]
+
+
+def test_numbers_inside_a_metadata_field_are_no_claims() -> None:
+    assert extract_text("本刊定价:25.00元 出版许可证号:京字123号", "t.txt") == []
+
+
+def test_a_window_cut_inside_a_number_keeps_the_quote_in_its_sentence() -> None:
+    text = "10,000千万" + "0" * 1200  # found by tests/extractor/test_properties.py
+    rows = extract_text(text, "t.txt")
+    assert rows and all(r["quote"] in r["sentence"] for r in rows)
 
 
 CHINESE = "2022年天津市常住人口1363万人,地区生产总值达到一万六千亿元,同比增长百分之一。"
@@ -209,8 +224,28 @@ def test_the_same_file_name_in_two_folders_takes_its_own_folders_date(tmp_path: 
                                                         encoding="utf-8")
     out = tmp_path / "out.jsonl"
     assert cli.main([str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out)]) == 0
-    years = [json.loads(line)["year"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert years == [2020, 2023]
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc"], r["year"]) for r in rows] == [("a/report.txt", 2020), ("b/report.txt", 2023)]
+
+
+def test_colliding_names_are_paths_relative_to_the_folder_given(tmp_path: Path) -> None:
+    for folder in ("2020", "2023", "2023/county"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text("今年全市常住人口1363万人。",
+                                                      encoding="utf-8")
+    (tmp_path / "2023" / "unique.txt").write_text("全市常住人口1363万人。", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("doc,date\n2020/report.txt,2020-05-01\n"
+                                           "2023/county/report.txt,2023-05-01\n",
+                                           encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert cli.main([str(tmp_path), "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {r["doc"]: r["doc_date"] for r in rows} == {
+        "2020/report.txt": "2020-05-01", "2023/county/report.txt": "2023-05-01",
+        "2023/report.txt": "", "unique.txt": ""}
+    dates, files = data.document_files([tmp_path])  # the dashboard names them alike
+    assert set(files) == {r["doc"] for r in rows}
+    assert dates == {"2020/report.txt": "2020-05-01", "2023/county/report.txt": "2023-05-01"}
 
 
 def test_a_gbk_file_name_is_read_and_written(tmp_path: Path) -> None:
