@@ -37,7 +37,12 @@ from dashboard.views.drilldown import render_drilldown  # noqa: E402
 from dashboard.views.filters import render_filters  # noqa: E402
 from dashboard.views.geomap import render_map  # noqa: E402
 from dashboard.views.table import render_table  # noqa: E402
-from dashboard.views.upload import BUNDLED_KEY, render_upload, uploaded_docs  # noqa: E402
+from dashboard.views.upload import (  # noqa: E402
+    BUNDLED_KEY,
+    collect_finished_job,
+    render_upload,
+    uploaded_docs,
+)
 
 CSS = """<style>
 mark.zb-quote { background: #ffe58f; padding: 0 2px; border-radius: 3px; font-weight: 600; }
@@ -93,6 +98,7 @@ def main() -> None:
     mtime = path.stat().st_mtime if path.is_file() else 0.0
     corpus, options = cached_corpus(str(path), mtime)
     st.session_state[BUNDLED_KEY] = tuple(options.docs)  # uploads never take these names
+    collect_finished_job()
     claims, options = session_claims(corpus, options)
     dates, files = cached_texts(tuple(str(p) for p in data.docs_dirs()))
     uploaded_text = {d.doc: d.text for d in uploaded_docs()}

@@ -80,6 +80,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "paste_text": ("或粘贴文本", "Or paste text"),
     "paste_name": ("文档名", "Document name"),
     "extract_button": ("抽取并加入本次会话", "Extract and add to this session"),
+    "upload_limit": ("每个文件或粘贴文本最大 {limit} MB（UTF-8、UTF-16、GB18030、Big5 均可）",
+                     "Up to {limit} MB per file or paste (UTF-8, UTF-16, GB18030 or Big5)"),
+    "over_limit": ("{name}：{size:.1f} MB，超过 {limit} MB 上限，未抽取",
+                   "{name}: {size:.1f} MB is over the {limit} MB limit; not extracted"),
+    "extracting": ("正在抽取：{done}/{total} 篇，共 {chars:,} 字，约剩 {seconds:.0f} 秒",
+                   "Extracting: {done} of {total} documents, {chars:,} characters, "
+                   "about {seconds:.0f} s left"),
     "extractor_missing": ("抽取器不可用", "The extractor is not available"),
     "added_docs": ("本次会话添加的文档", "Documents added in this session"),
     "pick_indicator": ("选择指标", "Choose an indicator"),

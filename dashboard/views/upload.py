@@ -1,14 +1,17 @@
-"""Bring your own text: upload .txt files or paste text, extracted on the spot.
+"""Bring your own text: upload .txt files or paste text, extracted in the background.
 
 Uploaded documents join the data for this browser session only; they are kept
-in session state (text and rows) and never written to disk.
+in session state (text and rows) and never written to disk. Extraction runs in
+a worker thread with a progress bar, so the page stays responsive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
@@ -84,28 +87,127 @@ def unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+UPLOAD_LIMIT_MB = 5  # per file or paste; also .streamlit/config.toml's server.maxUploadSize
+JOB_KEY = "upload_job"
+TYPICAL_RATE = 150_000.0  # characters per second extracted on a slow core (benchmarks/)
+
+
+@dataclass
+class ExtractionJob:
+    """Documents being extracted in a worker thread, and how far it has got.
+
+    The page never waits for it: a fragment polls the job and the next full
+    run adds its documents, so a long paste blocks neither this session nor others.
+    """
+
+    total_docs: int
+    total_chars: int
+    future: Future[list[UploadedDoc]] | None = None
+    started: float = field(default_factory=time.monotonic)
+    done_docs: int = 0
+    done_chars: int = 0
+    problems: list[str] = field(default_factory=list)  # texts refused or failed on
+
+    def finished(self) -> bool:
+        return self.future is not None and self.future.done()
+
+    def estimate(self) -> tuple[float, float]:
+        """(share done, seconds left), from the rate so far or a typical one.
+
+        Documents report only when whole, so within one long text the share is
+        the characters the rate says should be read by now (kept under 100%).
+        """
+        elapsed = time.monotonic() - self.started
+        rate = self.done_chars / elapsed if self.done_chars and elapsed else TYPICAL_RATE
+        read = max(self.done_chars, min(rate * elapsed, self.total_chars))
+        return min(read / max(self.total_chars, 1), 0.99), (self.total_chars - read) / rate
+
+
+@st.cache_resource
+def _extraction_pool() -> ThreadPoolExecutor:
+    """One small pool for the whole server: uploads queue rather than starve the page."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="zhibiao-extract")
+
+
+def _over_limit(name: str, size: int, problems: list[str]) -> bool:
+    if size <= UPLOAD_LIMIT_MB << 20:
+        return False
+    problems.append(label("over_limit", name=name, size=size / (1 << 20), limit=UPLOAD_LIMIT_MB))
+    return True
+
+
+def _run_job(job_texts: list[tuple[str, str]], date: dt.date | None,
+             extractor: Callable[..., list[dict]], job: ExtractionJob) -> list[UploadedDoc]:
+    """Worker thread: extract each text in turn (one failing text is reported, not fatal)."""
+    done = []
+    for doc, text in job_texts:
+        try:
+            done.append(extract_document(doc, text, date, extractor))
+        except Exception as error:  # one bad document must not cost the others
+            job.problems.append(f"{doc}: {type(error).__name__}: {error}")
+        job.done_docs += 1
+        job.done_chars += len(text)
+    return done
+
+
 def _extract_submitted() -> None:
-    """Form callback: runs before the page, so new rows show on this very rerun."""
+    """Form callback: decode and name the texts, then hand them to a worker thread."""
     extractor, _ = load_extractor()
     if extractor is None:
         return
     files = st.session_state.get("upload_files") or []
     problems: list[str] = []
-    texts = [(f.name, text) for f in files
-             if (text := decode_upload(f.name, f.getvalue(), problems)) is not None]
-    st.session_state[PROBLEMS_KEY] = problems
+    texts = [(f.name, text) for f in files if not _over_limit(f.name, f.size, problems)
+             and (text := decode_upload(f.name, f.getvalue(), problems)) is not None]
     pasted = st.session_state.get("paste_text") or ""
-    if pasted.strip():
-        texts.append(((st.session_state.get("paste_name") or "").strip() or "pasted.txt", pasted))
-    date = st.session_state.get("upload_date")
+    name = (st.session_state.get("paste_name") or "").strip() or "pasted.txt"
+    if pasted.strip() and not _over_limit(name, len(pasted.encode("utf-8")), problems):
+        texts.append((name, pasted))
     taken = set(st.session_state.get(BUNDLED_KEY, ())) | {d.doc for d in uploaded_docs()}
-    added = []
+    named = []
     for doc, text in texts:
-        name = unique_name(doc, taken)
-        taken.add(name)
-        added.append(extract_document(name, text, date, extractor))
+        unique = unique_name(doc, taken)
+        taken.add(unique)
+        named.append((unique, text))
+    if not named:
+        st.session_state[PROBLEMS_KEY] = problems
+        return
+    # Refusals are shown with the job's results, so they stay until it ends.
+    job = ExtractionJob(len(named), sum(len(text) for _, text in named), problems=problems)
+    job.future = _extraction_pool().submit(_run_job, named, st.session_state.get("upload_date"),
+                                           extractor, job)
+    st.session_state[JOB_KEY] = job
+
+
+def collect_finished_job() -> None:
+    """Add a finished job's documents to the session; called at the top of every run."""
+    job: ExtractionJob | None = st.session_state.get(JOB_KEY)
+    if job is None or not job.finished():
+        return
+    del st.session_state[JOB_KEY]
+    problems = st.session_state.setdefault(PROBLEMS_KEY, [])
+    problems.extend(job.problems)
+    assert job.future is not None
+    try:
+        added = job.future.result()
+    except Exception as error:  # the worker itself failed; say so, keep the session
+        problems.append(f"{type(error).__name__}: {error}")
+        return
     add_documents(added)
     st.session_state[MESSAGE_KEY] = [f"{d.doc}: {len(d.claims)} {label('claims')}" for d in added]
+
+
+@st.fragment(run_every=0.5)
+def _job_progress() -> None:
+    """Progress of the running job; a full rerun when it ends, so its rows show everywhere."""
+    job: ExtractionJob | None = st.session_state.get(JOB_KEY)
+    if job is None:
+        return
+    if job.finished():
+        st.rerun()
+    fraction, remaining = job.estimate()
+    st.progress(fraction, text=label("extracting", done=job.done_docs, total=job.total_docs,
+                                     chars=job.total_chars, seconds=remaining))
 
 
 def render_upload() -> None:
@@ -115,13 +217,16 @@ def render_upload() -> None:
         st.warning(f"{label('extractor_missing')}: {problem}")
     with st.form("upload_form"):
         st.file_uploader(label("upload_files"), type=["txt"], accept_multiple_files=True,
-                         key="upload_files")
+                         key="upload_files", help=label("upload_limit", limit=UPLOAD_LIMIT_MB))
         st.text_area(label("paste_text"), height=160, key="paste_text")
         st.text_input(label("paste_name"), value="pasted.txt", key="paste_name")
         st.date_input("文档日期（可选，用于“今年”“去年”） Document date (optional)",
                       value=None, key="upload_date")
+        st.caption(label("upload_limit", limit=UPLOAD_LIMIT_MB))
         st.form_submit_button(label("extract_button"), disabled=extractor is None,
                               on_click=_extract_submitted)
+    if JOB_KEY in st.session_state:
+        _job_progress()
     for message in st.session_state.pop(MESSAGE_KEY, []):
         st.success(message)
     for problem in st.session_state.pop(PROBLEMS_KEY, []):

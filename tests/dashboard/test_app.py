@@ -6,6 +6,8 @@ charts' callbacks record them: a DrillTarget in session state.
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.data import DrillTarget
 from dashboard.views import TAB_CONFLICTS, TAB_DOCUMENTS, TAB_KEY, TAB_TABLE, TAB_UPLOAD
-from dashboard.views.upload import decode_upload, unique_name
+from dashboard.views.upload import JOB_KEY, UPLOAD_LIMIT_MB, decode_upload, unique_name
 
 TIMEOUT = 60
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -28,6 +30,16 @@ def run_app(query: dict | None = None, state: dict | None = None) -> AppTest:
         at.session_state[key] = value
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def extracted(at: AppTest) -> AppTest:
+    """Rerun until the background extraction of a submitted upload has been collected."""
+    deadline = time.monotonic() + TIMEOUT
+    while JOB_KEY in at.session_state and time.monotonic() < deadline:
+        time.sleep(0.05)
+        at.run()
+    assert JOB_KEY not in at.session_state and not at.exception, at.exception
     return at
 
 
@@ -161,8 +173,7 @@ def test_pasted_text_is_extracted_and_joins_the_session() -> None:
     at = run_app(query={TAB_KEY: TAB_UPLOAD})
     at.text_area(key="paste_text").input("2023年，江津区地区生产总值达到1300亿元。")
     at.text_input(key="paste_name").input("mine.txt")
-    at.button[0].click().run()  # the form's submit button
-    assert not at.exception
+    extracted(at.button[0].click().run())  # the form's submit button
     assert claim_count(at) > 23
     assert any("mine.txt" in s.value for s in at.success)
 
@@ -171,13 +182,46 @@ def test_pasted_text_is_extracted_and_joins_the_session() -> None:
 def test_a_second_paste_under_the_default_name_is_added_not_swapped() -> None:
     at = run_app(query={TAB_KEY: TAB_UPLOAD})
     at.text_area(key="paste_text").input("2023年，江津区地区生产总值达到1300亿元。")
-    at.button[0].click().run()
+    extracted(at.button[0].click().run())
     first = claim_count(at)
     at.text_area(key="paste_text").input("2023年，江津区常住人口136万人。")
-    at.button[0].click().run()
-    assert not at.exception
+    extracted(at.button[0].click().run())
     assert claim_count(at) == first + 1
     assert any("pasted-2.txt" in s.value for s in at.success)
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_a_paste_is_extracted_off_the_page_with_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    import extract
+
+    release = threading.Event()
+    real = extract.extract_text
+
+    def slow(text: str, doc: str, date=None) -> list[dict]:
+        assert release.wait(TIMEOUT)  # a long document, still being read
+        return real(text, doc, date)
+
+    monkeypatch.setattr(extract, "extract_text", slow)
+    at = run_app(query={TAB_KEY: TAB_UPLOAD})
+    at.text_area(key="paste_text").input("2023年，江津区常住人口136万人。\n" * 30)
+    at.button[0].click().run()
+    assert JOB_KEY in at.session_state  # the page was drawn while the extraction ran
+    assert any("正在抽取：0/1 篇" in p.proto.text for p in at.get("progress"))
+    release.set()
+    extracted(at)
+    assert any("pasted.txt: 30" in s.value for s in at.success)
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_a_paste_over_the_limit_is_refused_and_the_limit_is_stated() -> None:
+    at = run_app(query={TAB_KEY: TAB_UPLOAD})
+    assert any(f"{UPLOAD_LIMIT_MB} MB" in c.value for c in at.caption)
+    before = claim_count(at)
+    at.text_area(key="paste_text").input("江" * ((UPLOAD_LIMIT_MB << 20) // 3 + 1))
+    at.button[0].click().run()
+    assert JOB_KEY not in at.session_state
+    assert any("pasted.txt" in w.value and "5 MB" in w.value for w in at.warning)
+    assert claim_count(at) == before
 
 
 def test_an_upload_never_takes_a_taken_name() -> None:

@@ -159,3 +159,28 @@ def test_filter_drill_download_and_share(app_url: str, browser_context, tmp_path
 
     assert outside == [], f"the app reached outside its own server: {outside[:5]}"
     page.close()
+
+
+def test_upload_with_limit_progress_and_refusal(app_url: str, browser_context,
+                                                tmp_path: Path) -> None:
+    good = tmp_path / "江津报告.txt"
+    good.write_bytes("2023年，江津区地区生产总值达到1300亿元。".encode("utf-16"))  # Notepad
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 200)
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"x" * (6 << 20))
+    page = browser_context.new_page()
+    page.goto(app_url)
+    claims_line(page, 23).wait_for(timeout=WAIT_MS)
+    page.get_by_role("tab", name="上传 Add text").click()
+    page.get_by_text("最大 5 MB").first.wait_for(timeout=WAIT_MS)  # the limit is stated
+
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploader.set_input_files([str(huge)])
+    page.get_by_text("5.0MB").first.wait_for(timeout=WAIT_MS)  # refused in the browser
+    uploader.set_input_files([str(good), str(binary)])
+    page.get_by_role("button", name="抽取并加入本次会话").click()
+    page.get_by_text("江津报告.txt: 1").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("photo.txt: not text").first.wait_for(timeout=WAIT_MS)
+    claims_line(page, 24, 24).wait_for(timeout=WAIT_MS)  # the upload joined the session
+    page.close()
