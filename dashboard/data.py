@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from extract import read as reader
+from extract import store
 from extract.columns import COLUMNS
 from extract.panel import TOLERANCE, build_panel, values_differ
 from extract.write import formula_safe
@@ -105,8 +106,11 @@ def empty_claims() -> pd.DataFrame:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a claims file as the extractor writes it: .csv (BOM), .parquet or .jsonl."""
+    """Read a claims file as the extractor writes it: .csv (BOM), .parquet, .jsonl or a
+    store (.duckdb)."""
     suffix = path.suffix.lower()
+    if store.is_store(path):
+        return store.read_claims(path)
     if suffix == ".parquet":
         return pd.read_parquet(path)
     if suffix in (".jsonl", ".json"):
@@ -208,7 +212,7 @@ def load_corpus(path: Path, regions: Path | None = None) -> Corpus:
         raw = read_table(path)
     except pd.errors.EmptyDataError:
         return Corpus(empty_claims(), path, "empty", region_table)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, store.StoreError) as error:
         return Corpus(empty_claims(), path, str(error), region_table)
     claims = normalise_claims(raw)
     return Corpus(claims, path, None if len(claims) else "empty", region_table)

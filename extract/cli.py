@@ -1,21 +1,36 @@
-"""Command line: python -m extract PATH [PATH ...] -o OUT [--panel P] [--date D] [--jobs N].
+"""Command line.
+
+    python -m extract PATH [PATH ...] -o OUT [--panel P] [--date D] [--jobs N] [--prune]
+    python -m extract export STORE -o OUT [--table claims|indicators] [--region R] ...
+
+OUT is a table (.csv, .parquet, .jsonl) written whole, or a store (.duckdb)
+added to and updated: only new or changed documents are extracted, each
+committed on its own, so a killed run keeps what it finished.
 
 Exit status: 0 when every file was read, 1 when some were skipped (each
 reported on stderr in one line), 2 when nothing could be read or the
-arguments are wrong. A document that cannot be read or extracted is skipped,
-never the end of the run; outputs appear only when complete.
+arguments are wrong, 130 when interrupted (SIGINT or SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import itertools
+import multiprocessing
 import os
+import signal
 import sys
+import time
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from types import FrameType
 from typing import Any
+
+import duckdb
 
 from .panel import PanelInput, build_panel, panel_rows
 from .pipeline import extract_text
@@ -29,18 +44,34 @@ from .read import (
     read_document,
     read_parts,
 )
+from .store import (
+    FILTERS,
+    STORE_SUFFIXES,
+    Source,
+    Store,
+    StoreError,
+    content_hash,
+    document_key,
+    folder_key,
+    is_store,
+    read_rows,
+)
 from .write import FORMATS, PANEL_SCHEMA, open_writer, write_table
 
 _CHUNK = 8  # documents per task sent to a worker process
+_IN_FLIGHT = 4  # tasks queued per worker: enough to keep it busy, never the whole list
+INTERRUPTED = 130
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    outputs = ", ".join((*FORMATS, *STORE_SUFFIXES))
     parser = argparse.ArgumentParser(
         prog="python -m extract",
-        description="Extract every numeric claim about a place from Chinese text files.")
+        description="Extract every numeric claim about a place from Chinese text files.",
+        epilog="python -m extract export STORE -o OUT writes a store's table out.")
     parser.add_argument("paths", nargs="+", type=Path, help=".txt files or folders (recursive)")
     parser.add_argument("-o", "--output", required=True, type=Path,
-                        help=f"output table: {', '.join(FORMATS)}")
+                        help=f"output table or store: {outputs}")
     parser.add_argument("--panel", type=Path,
                         help="also write the indicator table (one row per region, year and "
                              f"measure): {', '.join(FORMATS)}")
@@ -49,36 +80,56 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "beats manifest.csv and the date in the text")
     parser.add_argument("--jobs", type=int, default=1,
                         help="worker processes (default 1; 0 = one per core)")
+    parser.add_argument("--progress-every", type=float, default=5.0, metavar="SECONDS",
+                        help="when stderr is not a terminal, a progress line this often "
+                             "(default 5)")
+    parser.add_argument("--prune", action="store_true",
+                        help="with a store: drop documents whose files are gone")
     args = parser.parse_args(argv)
-    for flag, path in (("output", args.output), ("--panel", args.panel)):
-        if path is not None and path.suffix.lower() not in FORMATS:
-            parser.error(f"{flag} must end in one of {', '.join(FORMATS)}: {path}")
+    if args.output.suffix.lower() not in (*FORMATS, *STORE_SUFFIXES):
+        parser.error(f"output must end in one of {outputs}: {args.output}")
+    if args.panel is not None and args.panel.suffix.lower() not in FORMATS:
+        parser.error(f"--panel must end in one of {', '.join(FORMATS)}: {args.panel}")
     if args.panel is not None and args.panel.resolve() == args.output.resolve():
         parser.error(f"--panel must not overwrite the output: {args.panel}")
-    for path in (args.output, args.panel):
-        folder = path.parent if path is not None else None
-        if folder is not None and not (folder.is_dir() and os.access(folder, os.W_OK)):
-            parser.error(f"cannot write into {folder}: no such folder or not writable")
+    if args.prune and not is_store(args.output):
+        parser.error("--prune needs a store output (.duckdb)")
+    _check_folders(parser, args.output, args.panel)
     return args
 
 
+def _check_folders(parser: argparse.ArgumentParser, *paths: Path | None) -> None:
+    for path in paths:
+        folder = path.parent if path is not None else None
+        if folder is not None and not (folder.is_dir() and os.access(folder, os.W_OK)):
+            parser.error(f"cannot write into {folder}: no such folder or not writable")
+
+
+# ------------------------------------------------------------------ extraction
+
 Task = tuple[Path, str, dt.date | None]  # file, its doc name, its date
-Result = tuple[str, list[dict[str, Any]] | str, tuple[str, ...]]
+# (path, rows or the reason it was skipped, decoder notes, encoding)
+Result = tuple[str, list[dict[str, Any]] | str, tuple[str, ...], str]
 
 
 def _extract_file(task: Task) -> Result:
-    """Read and extract one file: (path, rows or the reason it was skipped, decoder notes)."""
+    """Read and extract one file inside its own error boundary."""
     path, name, date = task
     try:
         document = read_document(path, date, name)
     except ReadError as err:
-        return str(path), str(err), ()
+        return str(path), str(err), (), ""
     notes = (*_encoding_note(document.encoding), *document.warnings)
     try:
         rows = extract_text(document.text, document.name, document.date)
     except Exception as err:  # one bad document must not cost the run
-        return str(path), f"extraction failed ({type(err).__name__}: {err})", notes
-    return str(path), rows, notes
+        return (str(path), f"extraction failed ({type(err).__name__}: {err})", notes,
+                document.encoding)
+    return str(path), rows, notes, document.encoding
+
+
+def _extract_batch(batch: list[Task]) -> list[Result]:
+    return [_extract_file(task) for task in batch]
 
 
 def _encoding_note(encoding: str) -> tuple[str, ...]:
@@ -103,12 +154,12 @@ def _extract_large(path: Path, name: str, date: dt.date | None) -> Iterator[Resu
                 row["end"] += part.offset
             if date is None and rows and rows[0]["doc_date"]:
                 date = dt.date.fromisoformat(rows[0]["doc_date"])
-            yield str(path), rows, tuple(warnings)
+            yield str(path), rows, tuple(warnings), encoding
             warnings.clear()
     except ReadError as err:
-        yield str(path), str(err), ()
+        yield str(path), str(err), (), ""
     except Exception as err:  # one bad document must not cost the run
-        yield str(path), f"extraction failed ({type(err).__name__}: {err})", ()
+        yield str(path), f"extraction failed ({type(err).__name__}: {err})", (), ""
 
 
 def _is_large(path: Path) -> bool:
@@ -118,30 +169,114 @@ def _is_large(path: Path) -> bool:
         return False
 
 
-def _results(tasks: list[Task], jobs: int) -> Iterator[Result]:
-    """Results in task order: small files in the pool, a large one in parts in this process."""
-    pool = ProcessPoolExecutor(max_workers=jobs or None) if jobs != 1 and len(tasks) > 1 else None
+def _worker_start() -> None:
+    """A worker leaves SIGINT to the main process, ends quietly on SIGTERM, and loads
+    the lexicon once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    extract_text("全市常住人口1363万人。", "warm-up.txt")
+
+
+def _results(tasks: Iterator[Task], jobs: int) -> Iterator[Result]:
+    """Results in task order: small files in batches to the workers, a few batches in
+    flight at a time (the task list is read lazily), a large file in parts here."""
+    workers = jobs or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(workers, initializer=_worker_start) if workers > 1 else None
+    pending: deque[Future[list[Result]]] = deque()
     try:
         batch: list[Task] = []
-        for task in [*tasks, None]:
+        for task in itertools.chain(tasks, [None]):
             if task is not None and not _is_large(task[0]):
                 batch.append(task)
-                continue
+                if len(batch) < _CHUNK:
+                    continue
             if batch:
-                yield from (pool.map(_extract_file, batch, chunksize=_CHUNK) if pool
-                            else map(_extract_file, batch))
+                if pool is None:
+                    yield from _extract_batch(batch)
+                else:
+                    pending.append(pool.submit(_extract_batch, batch))
+                    while len(pending) >= workers * _IN_FLIGHT:
+                        yield from pending.popleft().result()
                 batch = []
-            if task is not None:
+            if task is not None and _is_large(task[0]):
+                while pending:
+                    yield from pending.popleft().result()
                 yield from _extract_large(*task)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        while pending:
+            yield from pending.popleft().result()
+    except BaseException:
+        if pool is not None:  # interrupted or failed: stop the workers now, none left behind
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in multiprocessing.active_children():
+                child.terminate()
+        raise
+    if pool is not None:
+        pool.shutdown()
 
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (timeout, schedulers) stops the run as Ctrl-C does: cleanly."""
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, handler)
+
+
+class Progress:
+    """Documents done, characters per second and time left: a live line on a terminal,
+    a line every few seconds in a log."""
+
+    def __init__(self, total_files: int, total_bytes: int, every: float) -> None:
+        self.total_files, self.total_bytes = total_files, total_bytes
+        self.files = self.bytes = self.claims = 0
+        self.started = self._shown = time.monotonic()
+        self.live = sys.stderr.isatty()
+        self.every = 0.2 if self.live else every
+
+    def advance(self, size: int, claims: int) -> None:
+        self.files, self.bytes, self.claims = self.files + 1, self.bytes + size, \
+            self.claims + claims
+        if time.monotonic() - self._shown >= self.every:
+            self.show()
+
+    def show(self) -> None:
+        self._shown = now = time.monotonic()
+        rate = self.bytes / max(now - self.started, 1e-9)
+        left = (self.total_bytes - self.bytes) / rate if rate else 0.0
+        share = self.files / max(self.total_files, 1)
+        line = (f"extract: {self.files}/{self.total_files} files ({share:.0%}), "
+                f"{self.claims} claims, {rate / 3e3:,.0f}k chars/s, {left:,.0f} s left")
+        print(f"\r{line}" if self.live else line, end="" if self.live else "\n",
+              file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        if self.live and self.files:
+            print(file=sys.stderr)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _report(name: str, result: list[dict[str, Any]] | str, notes: tuple[str, ...]) -> None:
+    for note in notes:
+        label = "" if note.startswith("read as") else "warning: "
+        print(f"extract: {label}{name}: {note}", file=sys.stderr)
+    if isinstance(result, str):
+        print(f"extract: skipped {name}: {result}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------ runs
 
 def main(argv: list[str] | None = None) -> int:
     # A file name in another encoding (GBK bytes) is printed escaped, never a crash.
     if hasattr(sys.stderr, "reconfigure"):
         sys.stderr.reconfigure(errors="backslashreplace")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["export"]:
+        return export(argv[1:])
     args = _parse_args(argv)
     files = list(iter_text_files(args.paths))
     if not files:
@@ -154,32 +289,40 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     names = document_names(args.paths, files)
     tasks = [(f, names[f], args.date or manifest.get(f)) for f in files]
-    show_progress = sys.stderr.isatty()
-    writer, read, skipped, claims = None, 0, 0, 0
+    _stop_on_sigterm()
+    try:
+        if is_store(args.output):
+            return _into_store(args, tasks)
+        return _into_table(args, tasks)
+    except KeyboardInterrupt:
+        return INTERRUPTED
+
+
+def _into_table(args: argparse.Namespace, tasks: list[Task]) -> int:
+    """Extract every file into one table file, put in place only when complete."""
+    progress = Progress(len(tasks), sum(_size(t[0]) for t in tasks), args.progress_every)
+    sizes = {str(t[0]): _size(t[0]) for t in tasks}
+    writer, read, skipped, last = None, 0, 0, None
     # The panel needs every claim, so keep only its fields while the rows stream out.
     panel_input = PanelInput() if args.panel is not None else None
     failed = True
     try:
-        done, last = 0, None
-        for name, result, warnings in _results(tasks, args.jobs):
-            for warning in warnings:
-                label = "" if warning.startswith("read as") else "warning: "
-                print(f"extract: {label}{name}: {warning}", file=sys.stderr)
+        for name, result, notes, _ in _results(iter(tasks), args.jobs):
+            _report(name, result, notes)
             if isinstance(result, str):
                 skipped += 1
-                print(f"extract: skipped {name}: {result}", file=sys.stderr)
+                progress.advance(sizes.get(name, 0), 0)
                 continue
-            if name != last:  # a large file's parts count once
-                read, done, last = read + 1, done + 1, name
             if writer is None:
                 writer = open_writer(args.output)
             writer.write(result)
             if panel_input is not None:
                 panel_input.add(result)
-            claims += len(result)
-            if show_progress:
-                print(f"\rextract: {done}/{len(tasks)} files, {claims} claims",
-                      end="", file=sys.stderr, flush=True)
+            if name != last:  # a large file's parts count once
+                read, last = read + 1, name
+                progress.advance(sizes.get(name, 0), len(result))
+            else:
+                progress.claims += len(result)
         if writer is not None:
             writer.close()
         failed = False
@@ -187,23 +330,157 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nextract: cannot write {args.output}: {err.strerror or err}; nothing written",
               file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        progress.finish()
+        print(f"extract: interrupted after {read} files; {args.output} not written "
+              "(an earlier one is kept)", file=sys.stderr)
+        raise
     finally:
         if writer is not None and failed:
             writer.abort()
-    if show_progress:
-        print(file=sys.stderr)
+    progress.finish()
     if not read:
         print("extract: nothing could be read; no output written", file=sys.stderr)
         return 2
-    print(f"extract: {claims} claims from {read} files -> {args.output}"
+    print(f"extract: {progress.claims} claims from {read} files -> {args.output}"
           + (f" ({skipped} skipped)" if skipped else ""), file=sys.stderr)
     if panel_input is not None:
-        panel = build_panel(panel_input.frame())
-        try:
-            write_table(args.panel, panel_rows(panel), PANEL_SCHEMA)
-        except OSError as err:
-            print(f"extract: cannot write {args.panel}: {err.strerror or err}", file=sys.stderr)
-            return 2
-        print(f"extract: {len(panel)} indicator rows -> {args.panel}", file=sys.stderr)
+        code = _write_panel(args.panel, build_panel(panel_input.frame()))
+        if code:
+            return code
     return 1 if skipped else 0
 
+
+def _write_panel(path: Path, panel: Any) -> int:
+    try:
+        write_table(path, panel_rows(panel), PANEL_SCHEMA)
+    except OSError as err:
+        print(f"extract: cannot write {path}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    print(f"extract: {len(panel)} indicator rows -> {path}", file=sys.stderr)
+    return 0
+
+
+def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
+    """Add new and changed files to the store, one transaction per document."""
+    try:
+        store = Store(args.output)
+    except StoreError as err:
+        print(f"extract: {err}", file=sys.stderr)
+        return 2
+    roots = [p for p in args.paths if p.is_dir()]
+    sources = {str(path): Source(document_key(path, roots), name, str(path),
+                                 content_hash(path), _size(path), date)
+               for path, name, date in tasks}
+    known = store.known()
+    todo = [t for t in tasks if not Store.holds(known, sources[str(t[0])])]
+    unchanged = len(tasks) - len(todo)
+    progress = Progress(len(todo), sum(_size(t[0]) for t in todo), args.progress_every)
+    written = skipped = 0
+    try:
+        # A document's results arrive together (a large file's parts in a row): it is
+        # committed when the next document's first result comes, or at the end.
+        for name, result, notes, encoding in _results(iter(todo), args.jobs):
+            _report(name, result, notes)
+            source = sources[name]
+            if isinstance(result, str):
+                if store.open_key == source.key:
+                    store.rollback()  # a large file failing after its first parts: nothing
+                else:
+                    written += store.commit()
+                store.record_failure(source, result)
+                skipped += 1
+                progress.advance(source.size, 0)
+                continue
+            if store.open_key != source.key:
+                written += store.commit()
+                store.begin(source, encoding)
+                progress.advance(source.size, len(result))
+            else:
+                progress.claims += len(result)
+            store.add_claims(result)
+        written += store.commit()
+        gone = store.gone({s.key for s in sources.values()}, [folder_key(r) for r in roots])
+        if gone:
+            if args.prune:
+                store.prune(gone)
+            print(f"extract: {len(gone)} documents in the store are gone from the folders"
+                  + (" and were dropped" if args.prune else " (--prune drops them)"),
+                  file=sys.stderr)
+        n_indicators = store.rebuild_indicators()
+        n_docs, n_claims = store.counts()
+    except KeyboardInterrupt:
+        store.close()  # what was finished is committed
+        progress.finish()
+        print(f"extract: interrupted; {store.committed} documents written to {args.output}, "
+              "the next run goes on from there", file=sys.stderr)
+        raise
+    except (OSError, duckdb.Error) as err:
+        print(f"\nextract: cannot write {args.output}: {err}", file=sys.stderr)
+        return 2
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            store.close()
+    progress.finish()
+    print(f"extract: {written} documents extracted, {unchanged} unchanged, "
+          f"{skipped} skipped -> {args.output} ({n_docs} documents, {n_claims} claims, "
+          f"{n_indicators} indicator rows)", file=sys.stderr)
+    if args.panel is not None:
+        code = _export_table(args.output, "indicators", args.panel, {}, None)
+        if code:
+            return code
+    return 1 if skipped else 0
+
+
+# ---------------------------------------------------------------------- export
+
+def export(argv: list[str]) -> int:
+    """`python -m extract export STORE -o OUT`: a store's table as CSV, Parquet or JSONL."""
+    parser = argparse.ArgumentParser(prog="python -m extract export",
+                                     description="Write a table of a Zhibiao store out.")
+    parser.add_argument("store", type=Path, help="a store made by python -m extract … -o X.duckdb")
+    parser.add_argument("-o", "--output", required=True, type=Path,
+                        help=f"output table: {', '.join(FORMATS)}")
+    parser.add_argument("--table", choices=("claims", "indicators"), default="claims")
+    for column in FILTERS:
+        parser.add_argument(f"--{column}", help=f"only rows whose {column} is this")
+    parser.add_argument("--year", help="a year or a range: 2023 or 2020-2023")
+    args = parser.parse_args(argv)
+    if args.output.suffix.lower() not in FORMATS:
+        parser.error(f"output must end in one of {', '.join(FORMATS)}: {args.output}")
+    if not args.store.is_file():
+        parser.error(f"no store at {args.store}")
+    _check_folders(parser, args.output)
+    years = None
+    if args.year:
+        first, _, last = args.year.partition("-")
+        if not (first.isdigit() and (not last or last.isdigit())):
+            parser.error(f"--year must be YYYY or YYYY-YYYY: {args.year}")
+        years = (int(first), int(last or first))
+    filters = {c: getattr(args, c) for c in FILTERS if getattr(args, c)}
+    _stop_on_sigterm()
+    try:
+        return _export_table(args.store, args.table, args.output, filters, years)
+    except KeyboardInterrupt:
+        return INTERRUPTED
+
+
+def _export_table(store: Path, table: str, output: Path, filters: dict[str, str],
+                  years: tuple[int, int] | None) -> int:
+    schema = PANEL_SCHEMA if table == "indicators" else None
+    writer = open_writer(output, schema) if schema is not None else open_writer(output)
+    total = 0
+    try:
+        for batch in read_rows(store, table, filters, years):
+            writer.write(batch)
+            total += len(batch)
+        writer.close()
+    except StoreError as err:
+        writer.abort()
+        print(f"extract: {err}", file=sys.stderr)
+        return 2
+    except BaseException:
+        writer.abort()
+        raise
+    print(f"extract: {total} {table} rows -> {output}", file=sys.stderr)
+    return 0

@@ -94,6 +94,11 @@ class _CsvWriter:
         self._file.discard()
 
 
+# Line ends to str.splitlines() that json.dumps leaves raw (it escapes those below
+# U+0020): escaped, so one row stays one line (found by test_properties.py).
+_LINE_BREAKS = {code: f"\\u{code:04x}" for code in (0x85, 0x2028, 0x2029)}
+
+
 class _JsonlWriter:
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._file = _Staged(path)
@@ -102,8 +107,9 @@ class _JsonlWriter:
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         for row in rows:
-            self._handle.write(json.dumps({k: row.get(k) for k in self._columns},
-                                          ensure_ascii=False, allow_nan=False))
+            line = json.dumps({k: row.get(k) for k in self._columns}, ensure_ascii=False,
+                              allow_nan=False)
+            self._handle.write(line.translate(_LINE_BREAKS))
             self._handle.write("\n")
 
     def close(self) -> None:
@@ -117,18 +123,32 @@ class _JsonlWriter:
 
 
 class _ParquetWriter:
+    """Rows gathered into row groups of ROW_GROUP rows: one group per document would make
+    a large corpus's file several times bigger and slow to read."""
+
+    ROW_GROUP = 65_536
+
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         self._schema = schema
         self._file = _Staged(path)
         self._writer = pq.ParquetWriter(self._file.temporary, schema)
+        self._batch: list[dict[str, Any]] = []
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
-        batch = list(rows)
-        if batch:
-            columns = {name: [row.get(name) for row in batch] for name in self._schema.names}
-            self._writer.write_table(pa.table(columns, schema=self._schema))
+        self._batch.extend(rows)
+        if len(self._batch) >= self.ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            columns = {name: [row.get(name) for row in self._batch]
+                       for name in self._schema.names}
+            self._writer.write_table(pa.table(columns, schema=self._schema),
+                                     row_group_size=self.ROW_GROUP)
+            self._batch = []
 
     def close(self) -> None:
+        self._flush()
         self._writer.close()
         self._file.commit()
 

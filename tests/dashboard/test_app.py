@@ -224,6 +224,20 @@ def test_a_paste_over_the_limit_is_refused_and_the_limit_is_stated() -> None:
     assert claim_count(at) == before
 
 
+def test_the_app_opens_a_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               fx) -> None:
+    from extract import cli
+
+    store = tmp_path / "corpus.duckdb"
+    assert cli.main([str(fx.docs), "-o", str(store)]) in (0, 1)
+    assert cli.main([str(fx.docs), "-o", str(tmp_path / "same.csv")]) in (0, 1)
+    monkeypatch.setenv("ZHIBIAO_DATA", str(store))
+    monkeypatch.setenv("ZHIBIAO_DOCS", str(fx.docs))
+    at = run_app()
+    lines = (tmp_path / "same.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert claim_count(at) == len(lines) - 1 > 0
+
+
 def test_an_upload_never_takes_a_taken_name() -> None:
     assert unique_name("pasted.txt", {"pasted.txt", "pasted-2.txt"}) == "pasted-3.txt"
     assert unique_name("报告", {"报告"}) == "报告-2"

@@ -72,8 +72,7 @@ def test_an_interrupted_run_keeps_the_old_output(
         return extract_text(text, name, date)
 
     monkeypatch.setattr(cli, "extract_text", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        cli.main([str(folder), "-o", str(out)])
+    assert cli.main([str(folder), "-o", str(out)]) == cli.INTERRUPTED  # no traceback
     assert out.read_text(encoding="utf-8") == "old table\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "docs"]
 
@@ -124,6 +123,16 @@ def test_a_window_cut_inside_a_number_keeps_the_quote_in_its_sentence() -> None:
     text = "10,000千万" + "0" * 1200  # found by tests/extractor/test_properties.py
     rows = extract_text(text, "t.txt")
     assert rows and all(r["quote"] in r["sentence"] for r in rows)
+
+
+def test_a_jsonl_row_stays_one_line_whatever_its_text(tmp_path: Path) -> None:
+    rows = extract_text("0万\x85全市常住人口1363万人\u2028。", "t.txt")  # NEL, LINE SEPARATOR
+    out = tmp_path / "claims.jsonl"
+    writer = open_writer(out, CLAIMS_SCHEMA)
+    writer.write(rows)
+    writer.close()
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == rows
 
 
 CHINESE = "2022年天津市常住人口1363万人,地区生产总值达到一万六千亿元,同比增长百分之一。"

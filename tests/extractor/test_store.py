@@ -1,0 +1,162 @@
+"""The DuckDB store: same claims as a table run, incremental, whole documents after a kill."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+
+def _rows(path: Path) -> list[tuple]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return sorted(tuple(row) for row in csv.reader(handle))
+
+
+def _export(store: Path, out: Path, *options: str) -> list[tuple]:
+    assert cli.main(["export", str(store), "-o", str(out), *options]) == 0
+    return _rows(out)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Documents of 12 seed paragraphs each: enough for a run that lasts several seconds."""
+    paragraphs = [line for path in sorted(SEEDS.glob("*.txt"))
+                  for line in path.read_text(encoding="utf-8").splitlines() if len(line) > 30]
+    pick = random.Random(5)
+    folder = tmp_path_factory.mktemp("corpus") / "corpus"
+    folder.mkdir()
+    for index in range(1500):
+        (folder / f"d{index:04d}.txt").write_text("\n".join(pick.sample(paragraphs, 12)),
+                                                  encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+    out = tmp_path_factory.mktemp("reference") / "claims.csv"
+    assert cli.main([str(corpus), "-o", str(out), "--jobs", "2"]) == 0
+    return _rows(out)
+
+
+def test_a_store_holds_what_a_table_run_writes(tmp_path: Path) -> None:
+    store = tmp_path / "corpus.duckdb"
+    assert cli.main([str(SEEDS), "-o", str(store), "--panel", str(tmp_path / "p.csv")]) == 0
+    assert cli.main([str(SEEDS), "-o", str(tmp_path / "c.csv"),
+                     "--panel", str(tmp_path / "panel.csv")]) == 0
+    assert _export(store, tmp_path / "e.csv") == _rows(tmp_path / "c.csv")
+    assert _rows(tmp_path / "p.csv") == _rows(tmp_path / "panel.csv")
+    assert _export(store, tmp_path / "i.csv", "--table", "indicators") == _rows(
+        tmp_path / "panel.csv")
+    tianjin = _export(store, tmp_path / "t.csv", "--region", "天津市", "--year", "2020-2023")
+    assert len(tianjin) > 5 and all(row[9] == "天津市" for row in tianjin[:-1])
+
+
+def test_only_new_and_changed_documents_are_extracted(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(f"2023年{name}县常住人口12万人。", encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    assert cli.main([str(folder), "-o", str(store)]) == 0
+    (folder / "b.txt").write_text("2023年b县常住人口15万人,地区生产总值100亿元。", encoding="utf-8")
+    (folder / "c.txt").unlink()
+    (folder / "d.txt").write_text("2023年d县常住人口9万人。", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main([str(folder), "-o", str(store)]) == 0
+    err = capsys.readouterr().err
+    assert "2 documents extracted, 1 unchanged" in err
+    assert "1 documents in the store are gone" in err
+    claims = _export(store, tmp_path / "e.csv")
+    assert sorted((row[0], row[3]) for row in claims[:-1]) == [
+        ("a.txt", "12万人"), ("b.txt", "100亿元"), ("b.txt", "15万人"), ("c.txt", "12万人"),
+        ("d.txt", "9万人")]
+    assert cli.main([str(folder), "-o", str(store), "--prune"]) == 0
+    assert "c.txt" not in {row[0] for row in _export(store, tmp_path / "e.csv")}
+    assert "0 documents extracted, 3 unchanged" in capsys.readouterr().err
+
+
+def _start(corpus: Path, store: Path, jobs: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "extract", str(corpus), "-o", str(store),
+                             "--jobs", jobs, "--progress-every", "0.5"],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_progress(run: subprocess.Popen) -> None:
+    """Block until the run has worked for two seconds (a batch is committed each second)."""
+    assert run.stderr is not None
+    for _ in range(4):
+        line = run.stderr.readline()
+        assert "files (" in line, line
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _whole_documents(store: Path, reference: list[tuple]) -> int:
+    """Every document in the store has exactly the claims a clean run gives it."""
+    with duckdb.connect(str(store), read_only=True) as db:
+        docs = db.execute("SELECT name, n_claims FROM documents WHERE status = 'ok'").fetchall()
+        held = db.execute("SELECT doc, count(*) FROM claims GROUP BY doc").fetchall()
+    expected: dict[str, int] = {}
+    for row in reference[:-1]:  # the header sorts last
+        expected[row[0]] = expected.get(row[0], 0) + 1
+    assert dict(held) == {name: n for name, n in docs if n}
+    assert all(expected.get(name, 0) == n for name, n in docs)
+    return len(docs)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_sigterm_stops_cleanly_and_sigkill_keeps_whole_documents(
+        corpus: Path, reference: list[tuple], tmp_path: Path) -> None:
+    store = tmp_path / "s.duckdb"
+    run = _start(corpus, store, "2")
+    _wait_for_progress(run)
+    workers = _children(run.pid)
+    assert len(workers) >= 2
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=60) == cli.INTERRUPTED
+    err = run.stderr.read() if run.stderr else ""
+    assert "interrupted;" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers), "workers were left running"
+    after_term = _whole_documents(store, reference)
+    assert 0 < after_term < 1500
+
+    run = _start(corpus, store, "1")
+    _wait_for_progress(run)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait(timeout=60)
+    after_kill = _whole_documents(store, reference)
+    assert after_term < after_kill < 1500
+
+    assert cli.main([str(corpus), "-o", str(store), "--jobs", "2"]) == 0  # resumes
+    assert _whole_documents(store, reference) == 1500
+    assert _export(store, tmp_path / "all.csv") == reference
