@@ -31,6 +31,7 @@ from types import FrameType
 from typing import Any
 
 import duckdb
+from tqdm import tqdm
 
 from .panel import PanelInput, build_panel, panel_rows
 from .pipeline import extract_text
@@ -41,6 +42,7 @@ from .read import (
     iter_text_files,
     load_manifests,
     parse_date,
+    read_bytes,
     read_document,
     read_parts,
 )
@@ -83,6 +85,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--progress-every", type=float, default=5.0, metavar="SECONDS",
                         help="when stderr is not a terminal, a progress line this often "
                              "(default 5)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="with a store: run on Dask, at a scheduler (tcp://host:8786) "
+                             "or 'local' for a cluster of --jobs workers on this machine")
     parser.add_argument("--prune", action="store_true",
                         help="with a store: drop documents whose files are gone")
     args = parser.parse_args(argv)
@@ -92,8 +97,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--panel must end in one of {', '.join(FORMATS)}: {args.panel}")
     if args.panel is not None and args.panel.resolve() == args.output.resolve():
         parser.error(f"--panel must not overwrite the output: {args.panel}")
-    if args.prune and not is_store(args.output):
-        parser.error("--prune needs a store output (.duckdb)")
+    for flag, given in (("--prune", args.prune), ("--scheduler", args.scheduler)):
+        if given and not is_store(args.output):
+            parser.error(f"{flag} needs a store output (.duckdb)")
     _check_folders(parser, args.output, args.panel)
     return args
 
@@ -112,11 +118,11 @@ Task = tuple[Path, str, dt.date | None]  # file, its doc name, its date
 Result = tuple[str, list[dict[str, Any]] | str, tuple[str, ...], str]
 
 
-def _extract_file(task: Task) -> Result:
-    """Read and extract one file inside its own error boundary."""
+def _extract_file(task: Task, data: bytes | None = None) -> Result:
+    """Read (or decode `data`, its bytes) and extract one file inside its own error boundary."""
     path, name, date = task
     try:
-        document = read_document(path, date, name)
+        document = read_document(path, date, name, data)
     except ReadError as err:
         return str(path), str(err), (), ""
     notes = (*_encoding_note(document.encoding), *document.warnings)
@@ -130,6 +136,15 @@ def _extract_file(task: Task) -> Result:
 
 def _extract_batch(batch: list[Task]) -> list[Result]:
     return [_extract_file(task) for task in batch]
+
+
+Shipped = tuple[Task, bytes | str]  # a file and its bytes, or why the client could not read it
+
+
+def _extract_shipped(batch: list[Shipped]) -> list[Result]:
+    """On a Dask worker: files whose bytes the client read and sent (no shared disk needed)."""
+    return [_extract_file(task, data) if isinstance(data, bytes) else (str(task[0]), data, (), "")
+            for task, data in batch]
 
 
 def _encoding_note(encoding: str) -> tuple[str, ...]:
@@ -214,6 +229,54 @@ def _results(tasks: Iterator[Task], jobs: int) -> Iterator[Result]:
         pool.shutdown()
 
 
+def _dask_results(tasks: Iterator[Task], scheduler: str, jobs: int) -> Iterator[Result]:
+    """Results from a Dask cluster as batches finish (any order; each document's results
+    together). The client reads each file and ships its bytes, a few batches per worker
+    in flight; a large file is extracted here in parts, as with local workers."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = (LocalCluster(n_workers=jobs or os.cpu_count() or 1, threads_per_worker=1,
+                            dashboard_address=None) if scheduler == "local" else None)
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        workers = max(len(client.scheduler_info()["workers"]), 1)
+        large: list[Task] = []
+        batches = _shipped_batches(tasks, large)
+        running = as_completed()
+        for batch in itertools.islice(batches, workers * _IN_FLIGHT):
+            running.add(client.submit(_extract_shipped, batch, pure=False))
+        for future in running:
+            yield from future.result()
+            future.release()
+            for batch in itertools.islice(batches, 1):
+                running.add(client.submit(_extract_shipped, batch, pure=False))
+        for task in large:
+            yield from _extract_large(*task)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _shipped_batches(tasks: Iterator[Task], large: list[Task]) -> Iterator[list[Shipped]]:
+    """Small files with their bytes in batches; a large file goes to `large`, for the client."""
+    batch: list[Shipped] = []
+    for task in tasks:
+        if _is_large(task[0]):
+            large.append(task)
+            continue
+        try:
+            data: bytes | str = read_bytes(task[0])
+        except ReadError as err:
+            data = str(err)
+        batch.append((task, data))
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _stop_on_sigterm() -> None:
     """SIGTERM (timeout, schedulers) stops the run as Ctrl-C does: cleanly."""
     def handler(signum: int, frame: FrameType | None) -> None:
@@ -222,35 +285,46 @@ def _stop_on_sigterm() -> None:
 
 
 class Progress:
-    """Documents done, characters per second and time left: a live line on a terminal,
-    a line every few seconds in a log."""
+    """Documents done, characters per second and time left: a tqdm bar on a terminal,
+    a line every few seconds in a log (where a redrawn bar would be noise)."""
 
     def __init__(self, total_files: int, total_bytes: int, every: float) -> None:
         self.total_files, self.total_bytes = total_files, total_bytes
         self.files = self.bytes = self.claims = 0
         self.started = self._shown = time.monotonic()
-        self.live = sys.stderr.isatty()
-        self.every = 0.2 if self.live else every
+        self.every = every
+        self._bar = (tqdm(total=total_files, unit="doc", desc="extract", file=sys.stderr,
+                          dynamic_ncols=True, leave=False) if sys.stderr.isatty() else None)
 
     def advance(self, size: int, claims: int) -> None:
         self.files, self.bytes, self.claims = self.files + 1, self.bytes + size, \
             self.claims + claims
-        if time.monotonic() - self._shown >= self.every:
-            self.show()
+        if self._bar is not None:
+            self._bar.set_postfix_str(f"{self.claims} claims, {self._rate() / 1e3:,.0f}k chars/s",
+                                      refresh=False)
+            self._bar.update()
+        elif time.monotonic() - self._shown >= self.every:
+            self._shown = time.monotonic()
+            rate = self._rate()
+            left = (self.total_bytes - self.bytes) / 3 / rate if rate else 0.0
+            print(f"extract: {self.files}/{self.total_files} files "
+                  f"({self.files / max(self.total_files, 1):.0%}), {self.claims} claims, "
+                  f"{rate / 1e3:,.0f}k chars/s, {left:,.0f} s left", file=sys.stderr, flush=True)
 
-    def show(self) -> None:
-        self._shown = now = time.monotonic()
-        rate = self.bytes / max(now - self.started, 1e-9)
-        left = (self.total_bytes - self.bytes) / rate if rate else 0.0
-        share = self.files / max(self.total_files, 1)
-        line = (f"extract: {self.files}/{self.total_files} files ({share:.0%}), "
-                f"{self.claims} claims, {rate / 3e3:,.0f}k chars/s, {left:,.0f} s left")
-        print(f"\r{line}" if self.live else line, end="" if self.live else "\n",
-              file=sys.stderr, flush=True)
+    def _rate(self) -> float:
+        """Characters per second so far (UTF-8 bytes / 3: Chinese text is 3 bytes a character)."""
+        return self.bytes / 3 / max(time.monotonic() - self.started, 1e-9)
+
+    def say(self, line: str) -> None:
+        """A message that must not break the bar."""
+        if self._bar is not None:
+            self._bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr)
 
     def finish(self) -> None:
-        if self.live and self.files:
-            print(file=sys.stderr)
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _size(path: Path) -> int:
@@ -260,12 +334,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _report(name: str, result: list[dict[str, Any]] | str, notes: tuple[str, ...]) -> None:
+def _report(progress: Progress, name: str, result: list[dict[str, Any]] | str,
+            notes: tuple[str, ...]) -> None:
     for note in notes:
         label = "" if note.startswith("read as") else "warning: "
-        print(f"extract: {label}{name}: {note}", file=sys.stderr)
+        progress.say(f"extract: {label}{name}: {note}")
     if isinstance(result, str):
-        print(f"extract: skipped {name}: {result}", file=sys.stderr)
+        progress.say(f"extract: skipped {name}: {result}")
 
 
 # ------------------------------------------------------------------------ runs
@@ -308,7 +383,7 @@ def _into_table(args: argparse.Namespace, tasks: list[Task]) -> int:
     failed = True
     try:
         for name, result, notes, _ in _results(iter(tasks), args.jobs):
-            _report(name, result, notes)
+            _report(progress, name, result, notes)
             if isinstance(result, str):
                 skipped += 1
                 progress.advance(sizes.get(name, 0), 0)
@@ -380,8 +455,10 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
     try:
         # A document's results arrive together (a large file's parts in a row): it is
         # committed when the next document's first result comes, or at the end.
-        for name, result, notes, encoding in _results(iter(todo), args.jobs):
-            _report(name, result, notes)
+        results = (_dask_results(iter(todo), args.scheduler, args.jobs) if args.scheduler
+                   else _results(iter(todo), args.jobs))
+        for name, result, notes, encoding in results:
+            _report(progress, name, result, notes)
             source = sources[name]
             if isinstance(result, str):
                 if store.open_key == source.key:

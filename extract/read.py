@@ -226,15 +226,15 @@ def _clean_part(text: str, offset: int, warnings: list[str]) -> str:
     return _without_controls(text, offset, warnings)
 
 
-def read_document(path: Path, date: dt.date | None = None, name: str | None = None) -> Document:
-    """Read one file into a Document named `name` (its file name by default); raise
-    ReadError with the reason on failure."""
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; ReadError with the reason for anything but a readable regular file
+    (a FIFO is never opened: that would block for ever)."""
     try:
         mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):  # opening a FIFO would block for ever
+        if not stat.S_ISREG(mode):
             raise ReadError("is a directory" if stat.S_ISDIR(mode) else
                             "not a regular file (a FIFO, socket or device)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ReadError("no such file" + (" (a dangling link)" if path.is_symlink() else ""))\
             from None
@@ -242,7 +242,13 @@ def read_document(path: Path, date: dt.date | None = None, name: str | None = No
         raise ReadError("is a directory") from None
     except OSError as err:
         raise ReadError(err.strerror or str(err)) from None
-    decoded = decode(data)
+
+
+def read_document(path: Path, date: dt.date | None = None, name: str | None = None,
+                  data: bytes | None = None) -> Document:
+    """One file as a Document named `name` (its file name by default), from `data` when
+    its bytes were read already (shipped to a cluster worker); ReadError on failure."""
+    decoded = decode(read_bytes(path) if data is None else data)
     return Document(name or document_name(path), decoded.text, date, decoded.encoding,
                     decoded.warnings)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .columns import COLUMNS
-from .panel import PANEL_COLUMNS, build_panel, claim_id
+from .panel import INPUT_COLUMNS, PANEL_COLUMNS, build_panel, claim_id
 from .write import CLAIMS_SCHEMA, PANEL_SCHEMA
 
 STORE_SUFFIXES = (".duckdb", ".db")
@@ -93,8 +94,11 @@ def folder_key(root: Path) -> str:
 
 
 def content_hash(path: Path) -> str | None:
-    """BLAKE2b of the file's bytes; None when it cannot be read (the run reports why)."""
+    """BLAKE2b of the file's bytes; None when it is no readable regular file (the run
+    reports why; a FIFO is never opened)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
     except OSError:
@@ -275,8 +279,10 @@ class Store:
     def rebuild_indicators(self) -> int:
         """The indicator table from every claim in the store; its number of rows."""
         self.flush()
-        claims = self._db.execute("SELECT * FROM claims").df()
-        panel = build_panel(claims)
+        # Only the fields the panel reads; the sentence as a hash (it is only compared).
+        fields = ", ".join("hash(sentence) AS sentence" if c == "sentence" else f'"{c}"'
+                           for c in INPUT_COLUMNS)
+        panel = build_panel(self._db.sql(f"SELECT {fields} FROM claims").df())
         self._db.begin()
         self._db.execute("DELETE FROM indicators")
         self._db.register("incoming", panel)

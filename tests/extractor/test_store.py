@@ -160,3 +160,43 @@ def test_sigterm_stops_cleanly_and_sigkill_keeps_whole_documents(
     assert cli.main([str(corpus), "-o", str(store), "--jobs", "2"]) == 0  # resumes
     assert _whole_documents(store, reference) == 1500
     assert _export(store, tmp_path / "all.csv") == reference
+
+
+def test_a_new_extractor_version_extracts_everything_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    from extract import store as stores
+
+    store = tmp_path / "s.duckdb"
+    assert cli.main([str(SEEDS), "-o", str(store)]) == 0
+    before = _export(store, tmp_path / "before.csv")
+    monkeypatch.setattr(stores, "extractor_version", lambda: "a-newer-lexicon")
+    capsys.readouterr()
+    assert cli.main([str(SEEDS), "-o", str(store)]) == 0
+    assert "5 documents extracted, 0 unchanged" in capsys.readouterr().err
+    assert _export(store, tmp_path / "after.csv") == before  # replaced, not added twice
+
+
+def test_bad_files_are_recorded_with_their_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.txt").write_text("2023年全市常住人口1363万人。", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 100)
+    os.mkfifo(folder / "fifo.txt")  # hashing it must not block
+    store = tmp_path / "s.duckdb"
+    assert cli.main([str(folder), "-o", str(store)]) == 1
+    with duckdb.connect(str(store), read_only=True) as db:
+        rows = db.execute("SELECT name, status, error, n_claims FROM documents "
+                          "ORDER BY name").fetchall()
+    assert [(n, s, c) for n, s, _, c in rows] == [
+        ("binary.txt", "skipped", 0), ("fifo.txt", "skipped", 0), ("good.txt", "ok", 1)]
+    assert "FIFO" in rows[1][2] and rows[0][2].startswith("not text")
+
+
+def test_dask_local_cluster_gives_the_same_store(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    one, dask = tmp_path / "one.duckdb", tmp_path / "dask.duckdb"
+    assert cli.main([str(SEEDS), "-o", str(one), "--jobs", "1"]) == 0
+    assert cli.main([str(SEEDS), "-o", str(dask), "--scheduler", "local", "--jobs", "2"]) == 0
+    assert _export(dask, tmp_path / "d.csv") == _export(one, tmp_path / "o.csv")
+    assert (_export(dask, tmp_path / "di.csv", "--table", "indicators")
+            == _export(one, tmp_path / "oi.csv", "--table", "indicators"))
