@@ -26,6 +26,8 @@ _LIST_SPLIT = re.compile(r"[、和及与]")
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
 # Pronoun modifiers (各类, 各项) sit inside a phrase but say nothing of the measure.
 _MODIFIER_TAG = "r"
+_OWNER_TAGS = ("n", "j", "zg")  # a noun (村 is tagged zg) that owns what follows its 的
+_RELATIVE_TOKENS = 8  # a relative clause before a counted noun: at most this many tokens
 _SPAN_WORDS = ("年", "天", "个月", "周")
 _SENTENCE_MARK = re.compile(r"[,，、:：;；。！？“”()（）]")
 # Tags of words passed over between a phrase and its number: adverbs, prepositions,
@@ -39,7 +41,7 @@ _QUOTED_TOKENS = 6  # a quoted or bracketed name inside a label: at most this ma
 # The suffix a count's label takes from its counter (人 → 人数).
 _COUNT_SUFFIX = {"人": "人数", "名": "人数", "位": "人数", "户": "户数", "人次": "人次",
                  "次": "次数", "场": "场次", "期": "期数", "件": "件数"}
-_COUNT_ENDINGS = ("数", "量", "人次", "场次", "规模", "总额", "面积", "长度", "里程")
+_COUNT_ENDINGS = ("数", "量", "人口", "人次", "场次", "规模", "总额", "面积", "长度", "里程")
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,18 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
     return _balanced(_joined(words)), start
 
 
-def _phrase_after(tokens: list[Token], start: int) -> str:
-    """The noun phrase right after a counter (1055个网格党支部、…, 43.9万名在职党员到…)."""
+def _phrase_after(tokens: list[Token], start: int, relative: bool = True) -> str:
+    """The noun phrase right after a counter (1055个网格党支部、…, 43.9万名在职党员到…).
+
+    A relative clause between counter and noun is passed over (14个纳入属地管理的共建单位
+    counts 共建单位); a noun's possession after it is not what is counted (43名纪检人员的
+    能力 counts 纪检人员).
+    """
+    head = _after_relative_clause(tokens, start) if relative else None
+    if head is not None:
+        label = _phrase_after(tokens, head, relative=False)
+        if label:
+            return label
     words: list[Token] = []
     for token in tokens:
         if token.end <= start or not token.word.strip():
@@ -217,7 +229,24 @@ def _phrase_after(tokens: list[Token], start: int) -> str:
         words.append(token)
         if len("".join(t.word for t in words)) >= _MAX_LABEL:
             break
+    owner = next((k for k, t in enumerate(words) if t.word == "的" and k > 0), None)
+    if owner is not None and words[owner - 1].tag.startswith(_OWNER_TAGS):
+        words = words[:owner]
     return _balanced(_joined(_trim_to_nouns(words)))
+
+
+def _after_relative_clause(tokens: list[Token], start: int) -> int | None:
+    """Where the head noun starts when a verb-led clause ending in 的 follows the counter."""
+    after = [t for t in tokens if t.start >= start and t.word.strip()][:_RELATIVE_TOKENS]
+    if not after or not _is_verb(after[0].tag):
+        return None
+    for k, token in enumerate(after):
+        if _SENTENCE_MARK.match(token.word) or (k and token.word in _words("link")):
+            return None  # the clause may open on a link verb: 6位有潜力的…, 10家达到标准的…
+        if token.word == "的":
+            following = after[k + 1] if k + 1 < len(after) else None
+            return token.end if following is not None and _is_part(following) else None
+    return None
 
 
 def _is_ordinal(token: Token) -> bool:

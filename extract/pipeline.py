@@ -26,6 +26,7 @@ from .years import (
     carried_years,
     infer_document_date,
     is_before_state,
+    reporting_year,
     resolve_year,
     target_year,
 )
@@ -65,6 +66,7 @@ class Doc:
     sentences: Sentences = field(init=False)
     regions: RegionResolver = field(init=False)
     carried_years: list[int | None] = field(init=False)
+    reporting_year: int | None = None  # the past year a communique reports on
     claims: list[Claim] = field(default_factory=list)
 
     @property
@@ -73,6 +75,9 @@ class Doc:
 
     @property
     def year(self) -> int | None:
+        """The year a present-tense figure is for: the year reported on, else the date's."""
+        if self.reporting_year is not None:
+            return self.reporting_year
         return self.date.year if self.date else None
 
 
@@ -101,6 +106,7 @@ def find_claims(doc: Doc) -> None:
 def read_context(doc: Doc) -> None:
     """The document's date, its stories and places, and the year each paragraph carries."""
     doc.date = doc.date or infer_document_date(doc.clean)
+    doc.reporting_year = reporting_year(doc.clean)
     doc.regions = RegionResolver.for_text(doc.clean, doc.sentences)
     doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends)
 

@@ -149,6 +149,13 @@ def _relative_words() -> dict[str, str]:
 
 
 @cache
+@cache
+def _name_count() -> Counter[str]:
+    """How many places of the table bear each full name."""
+    regions, _, _ = _table()
+    return Counter(r.name for r in regions)
+
+
 def region_by_name(name: str) -> Region | None:
     """The region table's row for a full name, if any."""
     return _by_name().get(name)
@@ -195,8 +202,11 @@ def find_mentions(text: str) -> list[Mention]:
     mentions: list[Mention] = []
     for start, end, form, idx in raw:
         candidates = [regions[i] for i in idx]
+        # A short full name (西青区) stands alone when it is a whole word and no other
+        # place bears it; 和平区 (Tianjin, Shenyang) needs its province or city named.
         full = [r for r in candidates if r.name == form
-                and (len(form) > _SHORT_FULL_NAME or r.level == "province")]
+                and (len(form) > _SHORT_FULL_NAME or r.level == "province"
+                     or (_name_count()[form] == 1 and _is_whole_word(text, start, end)))]
         pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
                         or (r.level == "city" and named_provinces[r.province])
                         or named[r.parent_code] or named[r.code]]

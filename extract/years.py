@@ -59,6 +59,23 @@ def _plan_end_years() -> dict[str, int]:
     return {row["plan"]: int(row["end_year"]) for row in load_table("five_year_plans")}
 
 
+_TITLE_LINES = 3
+
+
+def reporting_year(text: str) -> int | None:
+    """The year a report on a past year covers, from its title (2023年…统计公报 → 2023).
+
+    Such a report appears the next year, so its present-tense figures belong
+    to the year its title names, not the date it was published.
+    """
+    words = tuple(row["word"] for row in load_table("report_titles"))
+    for line in text[:_HEAD_CHARS].strip().splitlines()[:_TITLE_LINES]:
+        match = _ANY_YEAR.search(line)
+        if match and any(word in line[match.end():] for word in words):
+            return int(match.group(1))
+    return None
+
+
 def infer_document_date(text: str) -> dt.date | None:
     """The document's date from its own text, or None.
 

@@ -58,6 +58,8 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("天津市\n在中河头村,村集体增收30万元。", "30万元", "中河头村"),  # 在 is no part of a name
     ("天津市\n截至目前,我国共建设9100余家非遗工坊。", "9100余家", "中国"),  # 我国 as topic
     ("天津市的报道\n要适应城市发展,建成12个公园。", "12个", "天津市"),  # 应城市 cut from 适应城市
+    ("西青区举行读书会,8名流动党员分享心得。", "8名", "西青区"),  # one 西青区 in China
+    ("和平区举行读书会,8名流动党员分享心得。", "8名", "中国"),  # two 和平区: not guessed
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
@@ -66,6 +68,11 @@ def test_region(text: str, quote: str, region: str) -> None:
 @pytest.mark.parametrize(("text", "quote", "indicator", "concept"), [
     ("全市地区生产总值达到1.2万亿元。", "1.2万亿元", "地区生产总值", "地区生产总值"),
     ("建成1055个网格党支部。", "1055个", "网格党支部数量", ""),
+    # A verb-led clause ending in 的 between counter and noun is passed over ...
+    ("深化与14个纳入属地管理的共建单位的良性互动。", "14个", "共建单位数量", ""),
+    ("在村民中挖掘出6位有潜力的直播新秀。", "6位", "直播新秀人数", ""),
+    # ... and what a counted noun owns is not what is counted.
+    ("集中展示43名纪检人员的能力和风采。", "43名", "纪检人员人数", ""),
     ("引进北京项目676个。", "676个", "引进北京项目数量", ""),
     ("高技术产业投资同比增长12.1%。", "12.1%", "高技术产业投资增速", "高技术产业投资"),
     ("今年已提醒“一把手”42人次。", "42人次", "提醒“一把手”人次", ""),
@@ -83,6 +90,15 @@ def test_region(text: str, quote: str, region: str) -> None:
 def test_indicator_and_concept(text: str, quote: str, indicator: str, concept: str) -> None:
     r = row(text, quote)
     assert (r["indicator"], r["concept"]) == (indicator, concept)
+
+
+def test_a_communique_reports_on_the_year_in_its_title() -> None:
+    text = ("天津市2023年国民经济和社会发展统计公报\n天津市统计局\n2024年3月18日\n"
+            "全年全市地区生产总值16737.30亿元,比上年增长4.3%。年末全市常住人口1364万人。")
+    rows = {r["quote"]: r for r in extract_text(text, "t.txt", dt.date(2024, 3, 18))}
+    assert [rows[q]["year"] for q in ("16737.30亿元", "4.3%", "1364万人")] == [2023] * 3
+    assert rows["1364万人"]["indicator"] == "常住人口"  # 人口 already says it is a count
+    assert rows["1364万人"]["doc_date"] == "2024-03-18"
 
 
 def test_list_items_share_the_head() -> None:
