@@ -351,6 +351,15 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
                      confidence if label else 0.2)
 
 
+def table_indicator(label: str, kind: str, unit: str, sign: int) -> Indicator:
+    """The indicator of a table cell, whose row and column already name it."""
+    label = _with_rate_suffix(label, kind, unit, sign)
+    concept = concept_of(label)
+    category = concept.category if concept else _category(label, label)
+    return Indicator(label, concept.concept if concept else "", category,
+                     concept.unit if concept else "", 0.8 if label else 0.2)
+
+
 def _nearest_concept_term(window: str) -> str:
     """The concept term ending nearest the number, when no phrase could be read."""
     best, best_end = "", -1

@@ -8,6 +8,7 @@ text and mapped back at the end, so every row has text[start:end] == quote.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
@@ -15,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .indicators import Indicator, label_indicator, list_subject
+from .grid import TableCell, table_cells
+from .indicators import Indicator, label_indicator, list_subject, table_indicator
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
 from .qualify import classify_kind, qualifier_before
@@ -47,6 +49,7 @@ class Claim:
     region: Region | None = None
     region_confidence: float = 0.0
     indicator: Indicator | None = None
+    cell: TableCell | None = None  # set for a number read from a flattened table
 
     def window(self, doc: Doc, scope: str) -> str:
         """The clean text from the start of `scope` (sentence, clause, segment) to the number."""
@@ -111,6 +114,30 @@ def read_context(doc: Doc) -> None:
     doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends)
 
 
+def read_tables(doc: Doc) -> None:
+    """Numeric cells of tables flattened into lines: claims the table describes.
+
+    A cell the sentence reader also found (256.5万吨 in a cell) is taken from the table.
+    """
+    cells = table_cells(doc.clean)
+    if not cells:
+        return
+    covered = {(c.number.start, c.number.end) for c in cells}
+    spans = sorted(covered)
+    starts = [start for start, _ in spans]
+
+    def in_a_cell(number: NumberSpan) -> bool:
+        at = bisect.bisect_right(starts, number.start) - 1
+        return at >= 0 and spans[at][0] <= number.start < spans[at][1]
+
+    claims = [c for c in doc.claims if not in_a_cell(c.number)]
+    for cell in cells:
+        index = doc.sentences.index_of(cell.number.start)
+        line_start = doc.sentences.starts[index]
+        claims.append(Claim(cell.number, index, line_start, line_start, cell=cell))
+    doc.claims = sorted(claims, key=lambda c: c.number.start)
+
+
 def qualify(doc: Doc) -> None:
     """约, 超, 不到 …: from the words inside the quote or just before it."""
     for claim in doc.claims:
@@ -122,6 +149,9 @@ def date_claims(doc: Doc) -> None:
     """The year each figure refers to; the state before a from/to pair keeps none."""
     for claim in doc.claims:
         number = claim.number
+        if claim.cell is not None:  # a year column, else the year the report covers
+            claim.year = YearGuess(claim.cell.year or doc.year, 0.8)
+            continue
         if is_before_state(doc.clean, number.start, number.after):
             claim.year = YearGuess(None, 0.6)
             continue
@@ -138,6 +168,9 @@ def classify_kinds(doc: Doc) -> None:
     previous: Claim | None = None
     for claim in doc.claims:
         number = claim.number
+        if claim.cell is not None:
+            claim.kind = claim.cell.kind
+            continue
         windows = {scope: claim.window(doc, scope) for scope in ("sentence", "clause", "segment")}
         windows["after"] = doc.clean[number.end:_clause_end(doc, claim)]
         # A figure for a year after the document's own (到2026年, 明年) is a plan, not an actual.
@@ -177,6 +210,9 @@ def label_claims(doc: Doc) -> None:
     previous: Claim | None = None
     for index, claim in enumerate(doc.claims):
         number = claim.number
+        if claim.cell is not None:
+            claim.indicator = table_indicator(claim.cell.label, claim.kind, number.unit, 1)
+            continue
         in_list = 0
         for earlier in reversed(doc.claims[:index]):  # numbers after 分别 earlier in the clause
             if (earlier.number.start < claim.clause_start
@@ -199,8 +235,8 @@ def label_claims(doc: Doc) -> None:
 
 
 STAGES: tuple[Callable[[Doc], None], ...] = (
-    clean_text, find_claims, read_context, qualify, date_claims, classify_kinds, place_claims,
-    label_claims,
+    clean_text, find_claims, read_tables, read_context, qualify, date_claims, classify_kinds,
+    place_claims, label_claims,
 )
 
 
@@ -209,7 +245,7 @@ def extract_text(text: str, doc: str, date: dt.date | None = None) -> list[dict[
     document = Doc(text, doc, date)
     for stage in STAGES:
         stage(document)
-        if stage is find_claims and not document.claims:
+        if stage is read_tables and not document.claims:
             return []
     return [_row(document, claim) for claim in document.claims]
 

@@ -1,0 +1,68 @@
+"""Tables flattened into lines: each numeric cell a claim, described by its table."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extract import extract_text
+
+COMMUNIQUE = """天津市2023年国民经济和社会发展统计公报
+表1  2023年主要农产品产量
+单位：万吨
+指标\t产量\t比上年增长%
+粮食\t256.5\t1.2
+蔬菜\t282.3\t-0.8
+
+表2 2023年各区地区生产总值
+地区    绝对数(亿元)    比上年增长(%)
+滨海新区    7000.5    5.1
+西青区    900.2    -1.5
+"""
+
+
+def _cells() -> dict[tuple[int, str], dict]:
+    rows = extract_text(COMMUNIQUE, "t.txt", dt.date(2024, 3, 18))
+    assert all(COMMUNIQUE[r["start"]:r["end"]] == r["quote"] for r in rows)
+    return {(r["start"], r["quote"]): r for r in rows}
+
+
+def _row(quote: str) -> dict:
+    return next(r for (_, q), r in _cells().items() if q == quote)
+
+
+def test_every_numeric_cell_is_a_claim() -> None:
+    assert [q for _, q in sorted(_cells())] == ["256.5", "1.2", "282.3", "-0.8",
+                                                 "7000.5", "5.1", "900.2", "-1.5"]
+
+
+def test_the_unit_line_and_the_row_and_column_describe_a_cell() -> None:
+    row = _row("256.5")
+    assert (row["value"], row["unit"], row["indicator"], row["kind"], row["year"]) == (
+        2_565_000.0, "吨", "粮食产量", "level", 2023)
+
+
+def test_a_growth_column_holds_changes_of_the_measure_before_it() -> None:
+    row = _row("-0.8")
+    assert (row["value"], row["unit"], row["indicator"], row["kind"]) == (
+        -0.8, "%", "蔬菜产量增速", "change")
+
+
+def test_a_table_by_district_files_each_row_under_its_place() -> None:
+    level, change = _row("900.2"), _row("-1.5")
+    assert (level["region"], level["indicator"], level["concept"], level["value"]) == (
+        "西青区", "地区生产总值", "地区生产总值", 90_020_000_000.0)
+    assert (change["region"], change["kind"], change["indicator"]) == (
+        "西青区", "change", "地区生产总值增速")
+
+
+def test_prose_with_wide_spaces_is_no_table() -> None:
+    assert extract_text("会议于  15  召开\n会议于  16  召开\n", "t.txt") == []
+    assert extract_text("全市常住人口\t1363\n", "t.txt") == []  # one line alone is no table
+
+
+def test_a_unit_column_gives_each_row_its_unit() -> None:
+    text = "指标\t单位\t2023年\n粮食产量\t万吨\t256.5\n常住人口\t万人\t1364\n"
+    rows = {r["quote"]: r for r in extract_text(text, "t.txt")}
+    assert (rows["256.5"]["unit"], rows["256.5"]["value"], rows["256.5"]["year"]) == (
+        "吨", 2_565_000.0, 2023)
+    assert (rows["1364"]["unit"], rows["1364"]["indicator"]) == ("人", "常住人口")
