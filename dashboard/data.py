@@ -22,7 +22,7 @@ import pandas as pd
 from extract import read as reader
 from extract import store
 from extract.columns import COLUMNS
-from extract.panel import TOLERANCE, build_panel, values_differ
+from extract.panel import TOLERANCE, build_panel, conflict_groups, values_differ
 from extract.write import formula_safe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -262,27 +262,10 @@ FACT_KEYS: tuple[str, ...] = ("region", "indicator", "year", "kind", "unit")
 def conflict_ids(df: pd.DataFrame) -> np.ndarray:
     """Number each group of claims that give different values for one fact; -1 elsewhere.
 
-    A fact is region + indicator + year + kind + unit: a target and an actual
-    for the same year are not a conflict, nor are 亿元 and % for one indicator.
-    Rows without a year are never compared, since they may be different years.
+    The extractor's rule (extract.panel.conflict_groups), so the cards and the
+    indicator table's `conflict` column always agree.
     """
-    ids = np.full(len(df), -1, dtype="int64")
-    if df.empty:
-        return ids
-    has_year = ~np.isnan(df["year"].to_numpy())
-    sub = df.loc[has_year, [*FACT_KEYS, "value"]]
-    if sub.empty:
-        return ids
-    grouped = sub.groupby(list(FACT_KEYS), observed=True, sort=False)["value"]
-    group_no = grouped.ngroup().to_numpy()
-    lo = grouped.transform("min").to_numpy()
-    hi = grouped.transform("max").to_numpy()
-    differs = values_differ(lo, hi)
-    if differs.any():
-        _, dense = np.unique(group_no[differs], return_inverse=True)
-        positions = np.flatnonzero(has_year)[differs]
-        ids[positions] = dense
-    return ids
+    return conflict_groups(df)
 
 
 def conflict_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from dashboard.i18n import KINDS, PLANNED_KINDS, QUALIFIERS
 
@@ -128,11 +128,6 @@ def sentence_offset(text: str, sentence: str, start: int) -> int | None:
             return start - at
         at = text.find(sentence, at + 1, start + len(sentence))
     return None
-
-
-def join_nonempty(parts: Sequence[str], sep: str = " · ") -> str:
-    """Join the parts that have text."""
-    return sep.join(p for p in parts if p)
 
 
 def axis_scale(values: Iterable[float], unit: str) -> tuple[float, str]:

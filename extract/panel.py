@@ -150,6 +150,32 @@ def build_panel(claims: pd.DataFrame) -> pd.DataFrame:
     return _typed(out.reset_index(drop=True)[list(PANEL_COLUMNS)])
 
 
+def conflict_groups(claims: pd.DataFrame) -> np.ndarray:
+    """Per claim, the number of the conflict it is part of, -1 when none (the same rule
+    as the panel's `conflict` column, for the dashboard's conflict cards).
+
+    A conflict is one fact (region, year, measure, kind, unit) stated with values
+    more than TOLERANCE apart in different sentences. Values inside one
+    sentence never conflict with each other: the parts of a ratio, the two ends
+    of a from/to pair and the items of a breakdown (城镇、农村居民收入分别…) are
+    one sentence's several facts. Claims without a year are never compared.
+    """
+    ids = np.full(len(claims), -1, dtype="int64")
+    df = _inputs(claims)
+    df = df[~np.isnan(df["year"].to_numpy())]
+    if df.empty:
+        return ids
+    df = df.assign(_g=df.groupby(list(KEY), sort=False, dropna=False, observed=True).ngroup(),
+                   _sentence=pd.factorize(df["sentence"])[0])
+    conflicted = _cross_sentence_conflicts(df)
+    bad = conflicted[conflicted].index.to_numpy()
+    rows = np.isin(df["_g"].to_numpy(), bad)
+    if rows.any():
+        _, dense = np.unique(df["_g"].to_numpy()[rows], return_inverse=True)
+        ids[df.index.to_numpy()[rows]] = dense
+    return ids
+
+
 def panel_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
     """The panel as plain Python rows with None for a missing year, as the writers take."""
     return panel.astype(object).where(panel.notna(), None).to_dict("records")

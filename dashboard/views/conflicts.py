@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.formatting import CONFLICT_MARK
+from dashboard.formatting import CONFLICT_MARK, format_number
 from dashboard.i18n import kind_label, label
 from dashboard.views.drilldown import claim_card
 
@@ -37,9 +37,25 @@ def render_conflicts(df: pd.DataFrame, claims: pd.DataFrame,
     for _, rows in table.groupby(data.CONFLICT_ID, sort=False):
         first = rows.iloc[0]
         year = "" if np.isnan(first["year"]) else f" · {int(first['year'])}"
-        st.markdown(f"#### {CONFLICT_MARK} {first['region']} · {first['indicator']}{year} · "
+        measure = str(first.get("concept") or "") or str(first["indicator"])
+        st.markdown(f"#### {CONFLICT_MARK} {first['region']} · {measure}{year} · "
                     f"{kind_label(str(first['kind']))}")
+        st.caption(conflict_summary(rows))
         columns = st.columns(min(len(rows), 4))
         for i, (_, row) in enumerate(rows.head(8).iterrows()):
             with columns[i % len(columns)]:
                 claim_card(row, text_of, conflict=True)
+
+
+def conflict_summary(rows: pd.DataFrame) -> str:
+    """How far apart a conflict's values are, and which source is the newest."""
+    values = rows["value"].to_numpy(dtype="float64")
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    spread = (high - low) / max(abs(high), abs(low)) if high or low else 0.0
+    dated = rows[rows["doc_date"].astype(str) != ""]
+    newest = dated.loc[dated["doc_date"].astype(str).idxmax()] if len(dated) else None
+    unit = str(rows.iloc[0]["unit"])
+    return label("conflict_spread", spread=spread, low=format_number(low, unit),
+                 high=format_number(high, unit),
+                 newest="" if newest is None else label(
+                     "conflict_newest", doc=newest["doc"], date=newest["doc_date"]))

@@ -131,6 +131,8 @@ def test_conflicts_tab_shows_both_sources_side_by_side() -> None:
     assert headings == ["#### ≠ 北京市 · 常住人口 · 2022 · 实际值 level"]
     body = html_of(at)
     assert "2184.3万人" in body and "2225万人" in body
+    summary = next(c.value for c in at.caption if "数值相差" in c.value)
+    assert summary.startswith("数值相差 2%（2184.3万人 至 2225万人）；最新来源：")
 
 
 @pytest.mark.usefixtures("fixture_env")

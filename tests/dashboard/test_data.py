@@ -97,6 +97,24 @@ def test_conflict_detection(claims) -> None:
     assert set(conflicts["quote"]) == {"2184.3万人", "2225万人"}
 
 
+def test_one_sentences_values_never_conflict_and_concepts_compare() -> None:
+    def row(quote: str, value: float, sentence: str, indicator: str, concept: str) -> dict:
+        return {"doc": "a.txt", "start": len(sentence) + int(value), "end": 0, "quote": quote,
+                "sentence": sentence, "value": value, "unit": "%", "qualifier": "exact",
+                "kind": "share", "region": "河北区", "region_code": "120105", "year": 2023,
+                "indicator": indicator, "category": "other", "concept": concept}
+    pair = "满意度由45%上升到93%。"  # a from/to pair: two ends of one change
+    ratio = "三次产业结构为1.1:37.9:61.0。"
+    rows = data.rows_from_records([
+        row("45%", 45.0, pair, "满意度", ""), row("93%", 93.0, pair, "满意度", ""),
+        row("1.1", 1.1, ratio, "三次产业结构", ""), row("37.9", 37.9, ratio, "三次产业结构", ""),
+        row("60%", 60.0, "城镇化率达60%。", "城镇化率", "常住人口城镇化率"),
+        row("66%", 66.0, "常住人口城镇化率为66%。", "常住人口城镇化率", "常住人口城镇化率"),
+    ])
+    conflicted = rows[rows["conflict_id"] >= 0]
+    assert sorted(conflicted["quote"]) == ["60%", "66%"]  # two sentences, one concept
+
+
 def test_rounding_and_target_are_not_conflicts() -> None:
     base = {"doc": "d.txt", "region": "北京市", "indicator": "常住人口", "unit": "人",
             "year": 2022, "qualifier": "exact"}
@@ -210,6 +228,7 @@ def test_combine_adds_session_rows_and_redoes_conflicts(claims) -> None:
         "doc": "mine.txt", "start": 0, "end": 7, "quote": "1100亿元", "sentence": "1100亿元",
         "value": 1.1e11, "unit": "元", "qualifier": "exact", "kind": "forecast",
         "region": "江津区", "year": 2021, "indicator": "地区生产总值", "category": "economy",
+        "region_code": "500116",  # one 江津区: the code is part of the fact
     }])
     merged = data.combine(claims, [extra])
     assert len(merged) == len(claims) + 1
