@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .segment import MAX_SENTENCE, Token, tagged_tokens
+from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table
 
 _MAX_LABEL = 14  # characters: a column name, not a sentence
@@ -145,9 +145,10 @@ def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
 
 
 def _as_nouns(tokens: list[Token]) -> list[Token]:
-    """Rate words tagged as nouns whatever jieba says (办结/v 率/v: 率 heads 办结率)."""
-    rates = _words("rate")
-    return [Token(t.word, "n", t.start, t.end) if t.word in rates else t for t in tokens]
+    """Rate words and kinds of place tagged as nouns whatever jieba says (办结/v 率/v:
+    率 heads 办结率; 城镇/ns is no place and may open 城镇居民人均可支配收入)."""
+    nouns = _words("rate") | _words("kind_of_place")
+    return [Token(t.word, "n", t.start, t.end) if t.word in nouns else t for t in tokens]
 
 
 def _is_time(tokens: list[Token], i: int) -> bool:
@@ -314,7 +315,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     tokens = _as_nouns(tagged_tokens(text, lo, number_start) + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
     if subject:
-        sub_tokens = tagged_tokens(subject, 0, len(subject))
+        sub_tokens = _as_nouns(tagged_tokens(subject, 0, len(subject)))
         label, _ = _phrase_before(sub_tokens, len(subject), set())
         label = label or subject
         confidence = 0.7
@@ -421,9 +422,11 @@ def list_subject(clause_before: str, index: int) -> str | None:
     if index >= len(subjects) or len(subjects) < 2:
         return None
     subject, last = subjects[index], subjects[-1]
-    tokens = tagged_tokens(last, 0, len(last))
-    if index < len(subjects) - 1 and len(tokens) > 1:
-        head = last[tokens[1].start:]
+    # The items are parallel to the last one's first word: 城镇、农村|居民人均可支配收入,
+    # 第一、第二、第三|产业增加值 (the shortest dictionary word, not the tagger's terms).
+    first = first_word(last)
+    if index < len(subjects) - 1 and 0 < len(first) < len(last):
+        head = last[len(first):]
         if not subject.endswith(head):
             return subject + head
     return subject

@@ -28,6 +28,8 @@ LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county
 # 全国 and 国内 outside the number's clause are usually a comparison (居全国前列);
 # 我国 and 中国 opening a sentence are its topic.
 _COMPARISON_COUNTRY = ("全国", "国内")
+_OWN_PLACE_GAP = 2  # characters (a space, a colon) between a place and its own figure
+_NAME_REACH = 24  # characters: longer than any place name
 _MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 # A mention right after one of these is the object of the sentence (引进北京项目),
 # not the place the figure describes.
@@ -384,6 +386,9 @@ class RegionResolver:
         elsewhere they are usually a comparison (居全市前列, 全国文明城区).
         """
         sentence_start = self.sentences.starts[sentence_index]
+        own = self._written_before(max(sentence_start, pos - _OWN_PLACE_GAP - _NAME_REACH), pos)
+        if own is not None:  # 杭州5.6%、宁波6.1%: each figure its own place
+            return own, 0.9
         relative = self._relative_before(clause_lo, pos)
         in_sentence = self._topic_before(sentence_start, pos, relative, clause_lo)
         if in_sentence:
@@ -392,6 +397,17 @@ class RegionResolver:
         if carried is not None and not _encloses(carried, home):
             return carried, 0.7
         return home, 0.55
+
+    def _written_before(self, lo: int, pos: int) -> Region | None:
+        """A place written right before the number (only a space or colon between)."""
+        mentions = self._mentions_between(lo, pos)
+        if not mentions:
+            return None
+        last = mentions[-1]
+        gap = self.text[last.end:pos]
+        if len(gap) > _OWN_PLACE_GAP or gap.strip(" :：") or _is_object(self.text, last):
+            return None
+        return last.region
 
     def _mentions_between(self, lo: int, hi: int) -> list[Mention]:
         """Mentions lying wholly inside text[lo:hi], in order (mentions are sorted by start)."""

@@ -108,6 +108,13 @@ def word_frequency(word: str) -> int:
     return words.suggest_freq(word) - 1 if words.has_word(word) else 0
 
 
+def first_word(text: str) -> str:
+    """The shortest dictionary word `text` opens with (农村居民人均可支配收入 → 农村),
+    by jieba's own dictionary, not the whole terms the tagger holds."""
+    words = [w for w in rjieba.cut_for_search(text) if text.startswith(w)]
+    return min(words, key=len, default="")
+
+
 def tagged_tokens(text: str, lo: int, hi: int) -> list[Token]:
     """The tagged tokens of text[lo:hi], offsets into `text`."""
     out, pos = [], lo

@@ -101,6 +101,22 @@ def test_a_communique_reports_on_the_year_in_its_title() -> None:
     assert rows["1364万人"]["doc_date"] == "2024-03-18"
 
 
+@pytest.mark.parametrize(("text", "labels"), [
+    ("全省城镇、农村居民人均可支配收入分别达6万元、3.3万元。",
+     ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),  # the tagger holds the term whole
+    ("第一、第二、第三产业增加值分别增长2.1%、3.5%和6.2%。",
+     ["第一产业增加值增速", "第二产业增加值增速", "第三产业增加值增速"]),
+])
+def test_list_items_are_parallel_to_the_last_items_first_word(text: str,
+                                                              labels: list[str]) -> None:
+    assert [r["indicator"] for r in extract_text(text, "t.txt")] == labels
+
+
+def test_each_figure_of_a_list_takes_the_place_written_before_it() -> None:
+    rows = extract_text("2023年浙江省各市GDP增速:杭州5.6%、宁波6.1%、温州4.9%。", "t.txt")
+    assert [r["region"] for r in rows] == ["杭州市", "宁波市", "温州市"]
+
+
 def test_list_items_share_the_head() -> None:
     rows = extract_text("汽车、家电、服装零售额分别增长12.1%、8.4%和3.2%。", "t.txt", DATE)
     assert [r["indicator"] for r in rows] == ["汽车零售额增速", "家电零售额增速", "服装零售额增速"]
