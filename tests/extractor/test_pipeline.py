@@ -55,7 +55,7 @@ def test_fall_is_negative_change() -> None:
 
 def test_level_reached_is_not_a_change() -> None:
     row = one("城镇建成区面积增加到126.79平方公里。", "126.79平方公里", dt.date(2021, 12, 29))
-    assert (row["kind"], row["indicator"], row["year"]) == ("level", "建成区面积", 2021)
+    assert (row["kind"], row["indicator"], row["year"]) == ("level", "城镇建成区面积", 2021)
 
 
 def test_forecast_and_base_year_and_growth_rate_split() -> None:
