@@ -38,9 +38,6 @@ _OPENING = ("“", "(", "（", "《")
 _CLOSING = ("”", ")", "）", "》")
 _ALIAS_IN_BRACKETS = re.compile(r"[(（][A-Za-z0-9._{}\s]+[)）]")
 _QUOTED_TOKENS = 6  # a quoted or bracketed name inside a label: at most this many tokens
-# The suffix a count's label takes from its counter (人 → 人数).
-_COUNT_SUFFIX = {"人": "人数", "名": "人数", "位": "人数", "户": "户数", "人次": "人次",
-                 "次": "次数", "场": "场次", "期": "期数", "件": "件数"}
 _COUNT_ENDINGS = ("数", "量", "人口", "人次", "场次", "规模", "总额", "面积", "长度", "里程")
 
 
@@ -76,6 +73,12 @@ def _terms_longest_first() -> tuple[str, ...]:
 
 
 @cache
+def _count_suffixes() -> dict[str, str]:
+    """Counter -> the suffix of a count's label (人 → 人数), from count_labels.csv."""
+    return {row["unit"]: row["suffix"] for row in load_table("count_labels")}
+
+
+@cache
 def _words(role: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_table("label_words") if r["role"] == role)
 
@@ -96,7 +99,7 @@ def concept_of(label: str) -> Concept | None:
     投资 is its own concept only if the table lists it, never 固定资产投资.
     """
     head = _ALIAS_IN_BRACKETS.sub("", label)  # 细颗粒物(PM2.5)年均浓度 → 细颗粒物年均浓度
-    for ending in ("增速", "降幅", "增幅", "增长", *_COUNT_SUFFIX.values(), "数量", "数"):
+    for ending in ("增速", "降幅", "增幅", "增长", *_count_suffixes().values(), "数量", "数"):
         if head.endswith(ending) and len(head) > len(ending) and head not in _concepts():
             head = head[: -len(ending)]
             break
@@ -291,7 +294,7 @@ def _with_count_suffix(label: str, unit: str) -> str:
     """A count's label says what is counted (网格党支部 → 网格党支部数量)."""
     if not label or label.endswith(_COUNT_ENDINGS):
         return label
-    return label + _COUNT_SUFFIX.get(unit, "数量")
+    return label + _count_suffixes().get(unit, "数量")
 
 
 def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,

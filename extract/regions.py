@@ -21,28 +21,24 @@ import ahocorasick
 
 from .segment import Sentences, clause_start, tagged_tokens, tagger, word_frequency
 from .stories import Story, split_stories
-from .tables import load_table
+from .tables import load_table, words_by_role
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
               "site": 5, "township": 5, "village": 6}
-# 全国 and 国内 outside the number's clause are usually a comparison (居全国前列);
-# 我国 and 中国 opening a sentence are its topic.
-_COMPARISON_COUNTRY = ("全国", "国内")
 _OWN_PLACE_GAP = 2  # characters (a space, a colon) between a place and its own figure
 _NAME_REACH = 24  # characters: longer than any place name
-_MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
-# A mention right after one of these is the object of the sentence (引进北京项目),
-# not the place the figure describes.
-_OBJECT_MARKERS = ("引进", "迁出", "迁至", "流向", "来自", "赴", "向", "与", "对接", "服务",
-                   "承接", "转移", "联合", "疏解", "离开", "前往", "抵达", "到")
-# Words that may open a clause before its topic region: times, 在, 全, 据了解 ...
-_TIME_WORDS = re.compile(
-    r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度|上半年|下半年|年底|年初|"
-    r"目前|如今|当前|现在|今年|去年|明年|近年来|以来|截至|其中|同时|此外|另外|据了解|据统计|"
-    r"[在从仅就全而其]")
-# Only such words between a clause's start and a place: each step takes the first word
-# that fits, as a left-to-right reading does, and never backtracks (linear time).
-_CLAUSE_OPENING = re.compile(f"(?>{_TIME_WORDS.pattern})*+")
+
+
+@cache
+def _clause_opening() -> re.Pattern[str]:
+    """Only times and opener words (context_words.csv) between a clause's start and a
+    place: each step takes the first that fits, as a left-to-right reading does, and
+    never backtracks (linear time)."""
+    words = sorted(words_by_role("context_words", "clause_opener"), key=len, reverse=True)
+    times = r"[\d\s“”\"-]|(?:19|20)\d\d ?年|\d+月|\d+日|[一二三四]季度"
+    return re.compile(f"(?>{times}|{'|'.join(map(re.escape, words))})*+")
+
+
 _LIST_GAPS = ("", "、", "和", "与", "及", ",", "的")  # between chained or listed places
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
 _TITLE_WEIGHT = 3  # a place named in a story's title counts this many times
@@ -52,7 +48,6 @@ _COMMON_WORD_FREQ = 500
 # A full name this short (应城市, 南京市) may still be cut out of other words (适应城市):
 # it must be a whole word too. Longer full names (滨海新区, 河北区 aside) stand alone.
 _SHORT_FULL_NAME = 3
-_NOT_NAME_START = frozenset("个名家所项条全本该各每某其这那此村镇乡")
 # Part-of-speech tags (first letter) that never begin or sit inside a place name:
 # prepositions, conjunctions, particles, adverbs, verbs, pronouns. Localisers,
 # numerals and classifiers do occur in names (丰年里, 三河村, 卫国道).
@@ -255,7 +250,8 @@ def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
     _, surfaces, _ = _table()
     common = (word_frequency(stem[-2:])) > _COMMON_WORD_FREQ and stem not in surfaces
     kinds = stem.endswith(tuple(_place_suffixes())) and stem not in surfaces
-    return not (name[0] in _NOT_NAME_START or name in _by_name() or common or kinds
+    starts_wrong = name[0] in words_by_role("context_words", "not_name_start")
+    return not (starts_wrong or name in _by_name() or common or kinds
                 or any(name.endswith(word) for word in _not_place_names())
                 or not _is_whole_word(text, start, end))
 
@@ -424,7 +420,8 @@ class RegionResolver:
         """
         inside = [m for m in self._mentions_between(lo, hi)
                   if not (m.region.level == "country" and m.start < clause_lo
-                          and self.text[m.start:m.end] in _COMPARISON_COUNTRY)]
+                          and self.text[m.start:m.end] in words_by_role("context_words",
+                                                                    "comparison_country"))]
         opening = [m for m in inside if self._opens_clause(m, lo)]
         group = self._nearest_group(opening) or self._nearest_group(inside)
         if relative and (not group or relative[1] > group[0].end):
@@ -459,7 +456,7 @@ class RegionResolver:
                                                                                           first):
                 break
             first, index = earlier, index - 1
-        return _CLAUSE_OPENING.fullmatch(self.text, start, first.start) is not None
+        return _clause_opening().fullmatch(self.text, start, first.start) is not None
 
     def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
         """A 全市/全区-style word in text[lo:hi], read as the nearest earlier place of its level."""
@@ -482,7 +479,8 @@ class RegionResolver:
     @staticmethod
     def _fits_level(region: Region, level: str) -> bool:
         if level == "city":
-            return region.level == "city" or region.name in _MUNICIPALITIES
+            municipality = region.level == "province" and region.name.endswith("市")  # 天津市
+            return region.level == "city" or municipality
         return region.level == level or (level == "county" and region.name.endswith("新区"))
 
     def _adjacent(self, earlier: Mention, later: Mention) -> bool:
@@ -519,7 +517,8 @@ def region_name_of_code(code: str) -> str:
 def _is_object(text: str, mention: Mention) -> bool:
     """A mention right after an object marker (引进北京项目) is not the place described."""
     before = text[max(0, mention.start - 2):mention.start]
-    return any(before.endswith(marker) for marker in _OBJECT_MARKERS)
+    return any(before.endswith(marker)
+               for marker in words_by_role("context_words", "object_marker"))
 
 
 def abbreviation_region(char: str, home: Region) -> str | None:

@@ -19,6 +19,12 @@ def load_table(name: str) -> tuple[dict[str, str], ...]:
     return tuple(csv.DictReader(lines))
 
 
+@cache
+def words_by_role(name: str, role: str) -> tuple[str, ...]:
+    """The `word` column of a word,role table's rows with that role, in table order."""
+    return tuple(row["word"] for row in load_table(name) if row["role"] == role)
+
+
 def longest_match(text: str, pos: int, words: dict[str, object], max_len: int) -> str | None:
     """The longest key of `words` that starts at `pos` in `text`, or None."""
     for size in range(min(max_len, len(text) - pos), 0, -1):

@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .tables import load_table
+from .tables import load_table, words_by_role
 
 _YEAR = r"((?:19|20)\d{2})"
-_COMPARED = ("相比", "同期相比", "比")
 _CLAUSE_MARK = re.compile(r"[,:;，：]")
 _DATELINE = re.compile(_YEAR + r" ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")
 _WIRE_DATELINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{2,4}(\d{1,2})月(\d{1,2})日电")
@@ -154,7 +153,8 @@ def _is_event_date(text: str, match: re.Match[str]) -> bool:
 def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
     """与2013年相比 / 比2013年 / 较2013年: the year a change is measured from, not the claim's."""
     before = text[max(0, match.start() - 1):match.start()]
-    return before in ("比", "较") or text.startswith(_COMPARED, match.end())
+    compared = words_by_role("context_words", "compared")
+    return before in ("比", "较") or text.startswith(compared, match.end())
 
 
 def target_year(sentence_prefix: str) -> int | None:
