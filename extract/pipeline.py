@@ -178,6 +178,14 @@ def classify_kinds(doc: Doc) -> None:
         has_target = goal is not None and doc.year is not None and goal > doc.year
         claim.kind, claim.sign = classify_kind(windows, number.unit_kind, number.default_kind,
                                                has_target)
+        lead = _lead_clause_start(doc, claim)
+        if lead is not None and (claim.kind, claim.sign) == (number.default_kind or "level", 1):
+            # GDP增速:杭州5.6%、宁波6.1%: with no cue of its own, a list item takes the
+            # kind its lead clause ends on.
+            text = doc.clean[lead:claim.clause_start - 1]
+            claim.kind, claim.sign = classify_kind(
+                {"sentence": text, "clause": text, "segment": text, "after": ""},
+                number.unit_kind, number.default_kind, has_target)
         listed = windows["segment"].strip() in _LIST_JOINERS
         if listed and previous is not None and previous.clause_start == claim.clause_start:
             claim.kind, claim.sign = previous.kind, previous.sign
@@ -188,6 +196,16 @@ def classify_kinds(doc: Doc) -> None:
 
 
 _CLAUSE_END = re.compile(r"[,:;]")
+_LEAD_MARK = ":"  # (normalised from ：) a clause ending in it leads the list after it
+
+
+def _lead_clause_start(doc: Doc, claim: Claim) -> int | None:
+    """Where the clause leading a list starts, when the number's clause follows a colon."""
+    sentence_start = doc.sentences.starts[claim.sentence]
+    at = claim.clause_start - 1
+    if at <= sentence_start or doc.clean[at] != _LEAD_MARK:
+        return None
+    return clause_start(doc.clean, sentence_start, at)
 _LIST_JOINERS = ("、", "和", "及", "与", ",")  # between the numbers of one list
 
 

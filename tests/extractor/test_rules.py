@@ -115,6 +115,8 @@ def test_list_items_are_parallel_to_the_last_items_first_word(text: str,
 def test_each_figure_of_a_list_takes_the_place_written_before_it() -> None:
     rows = extract_text("2023年浙江省各市GDP增速:杭州5.6%、宁波6.1%、温州4.9%。", "t.txt")
     assert [r["region"] for r in rows] == ["杭州市", "宁波市", "温州市"]
+    # ... and the kind its lead clause ends on (增速), having no cue of its own.
+    assert {(r["kind"], r["indicator"]) for r in rows} == {("change", "GDP增速")}
 
 
 def test_list_items_share_the_head() -> None:
