@@ -23,9 +23,10 @@ import os
 import signal
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -201,7 +202,8 @@ def _results(tasks: Iterator[Task], jobs: int) -> Iterator[Result]:
     try:
         batch: list[Task] = []
         for task in itertools.chain(tasks, [None]):
-            if task is not None and not _is_large(task[0]):
+            large = task is not None and _is_large(task[0])  # decided once per file
+            if task is not None and not large:
                 batch.append(task)
                 if len(batch) < _CHUNK:
                     continue
@@ -213,7 +215,7 @@ def _results(tasks: Iterator[Task], jobs: int) -> Iterator[Result]:
                     while len(pending) >= workers * _IN_FLIGHT:
                         yield from pending.popleft().result()
                 batch = []
-            if task is not None and _is_large(task[0]):
+            if task is not None and large:
                 while pending:
                     yield from pending.popleft().result()
                 yield from _extract_large(*task)
@@ -353,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["export"]:
         return export(argv[1:])
     args = _parse_args(argv)
-    files = list(iter_text_files(args.paths))
+    # A file named twice (seeds and seeds/000.txt, nested folders) is read once.
+    files = list({os.path.abspath(f): f for f in iter_text_files(args.paths)}.values())
     if not files:
         print("extract: no .txt files found in the given paths", file=sys.stderr)
         return 2
@@ -371,6 +374,10 @@ def main(argv: list[str] | None = None) -> int:
         return _into_table(args, tasks)
     except KeyboardInterrupt:
         return INTERRUPTED
+    except BrokenProcessPool:  # a worker killed from outside (out of memory)
+        print("extract: a worker process died; the run stopped (a store keeps the "
+              "documents finished before)", file=sys.stderr)
+        return 2
 
 
 def _into_table(args: argparse.Namespace, tasks: list[Task]) -> int:
@@ -444,8 +451,11 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
         print(f"extract: {err}", file=sys.stderr)
         return 2
     roots = [p for p in args.paths if p.is_dir()]
-    sources = {str(path): Source(document_key(path, roots), name, str(path),
-                                 content_hash(path), _size(path), date)
+    keys = {str(path): document_key(path, roots) for path, _, _ in tasks}
+    shared = {k for k, n in Counter(keys.values()).items() if n > 1}  # 2023/txt, 2024/txt
+    sources = {str(path): Source(os.path.abspath(path) if keys[str(path)] in shared
+                                 else keys[str(path)], name, str(path), content_hash(path),
+                                 _size(path), date)
                for path, name, date in tasks}
     known = store.known()
     todo = [t for t in tasks if not Store.holds(known, sources[str(t[0])])]
@@ -486,12 +496,16 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
                   file=sys.stderr)
         n_indicators = store.rebuild_indicators()
         n_docs, n_claims = store.counts()
-    except KeyboardInterrupt:
-        store.close()  # what was finished is committed
+    except (KeyboardInterrupt, RuntimeError) as err:
+        # DuckDB reports a signal that lands inside a query as RuntimeError.
+        if not isinstance(err, KeyboardInterrupt) and "interrupted" not in str(err).lower():
+            raise
+        with contextlib.suppress(KeyboardInterrupt, RuntimeError, duckdb.Error):
+            store.close()  # what was finished is committed
         progress.finish()
         print(f"extract: interrupted; {store.committed} documents written to {args.output}, "
               "the next run goes on from there", file=sys.stderr)
-        raise
+        raise KeyboardInterrupt from None
     except (OSError, duckdb.Error) as err:
         print(f"\nextract: cannot write {args.output}: {err}", file=sys.stderr)
         return 2
@@ -506,6 +520,8 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
         code = _export_table(args.output, "indicators", args.panel, {}, None)
         if code:
             return code
+    if skipped and not written and not unchanged:
+        return 2  # nothing could be read
     return 1 if skipped else 0
 
 
@@ -545,7 +561,11 @@ def export(argv: list[str]) -> int:
 def _export_table(store: Path, table: str, output: Path, filters: dict[str, str],
                   years: tuple[int, int] | None) -> int:
     schema = PANEL_SCHEMA if table == "indicators" else None
-    writer = open_writer(output, schema) if schema is not None else open_writer(output)
+    try:
+        writer = open_writer(output, schema) if schema is not None else open_writer(output)
+    except OSError as err:
+        print(f"extract: cannot write {output}: {err.strerror or err}", file=sys.stderr)
+        return 2
     total = 0
     try:
         for batch in read_rows(store, table, filters, years):

@@ -18,7 +18,7 @@ from .numbers import NumberSpan, find_numbers
 from .regions import region_by_name
 from .tables import load_table
 
-_CELL = re.compile(r"[^\t ]+(?: [^\t ]+)*")  # cells: apart by a tab or two or more spaces
+_CELL = re.compile(r"[^\t \r]+(?: [^\t \r]+)*")  # apart by a tab or two or more spaces
 _NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _EMPTY_CELL = ("-", "—", "--", "…", "...", "/")
 _UNIT_LINE = re.compile(r"单位[:：]\s*([^\s)）]+)")
@@ -37,6 +37,7 @@ class TableCell:
     number: NumberSpan
     label: str            # the indicator the row and column name
     kind: str             # level, change or share, from the column header
+    sign: int             # -1 in a column of falls (比上年下降%)
     year: int | None      # from the column header; None: the document's year
     row_label: str        # the row's own name (a region in a table by district)
 
@@ -47,13 +48,14 @@ def _header_roles() -> dict[str, str]:
 
 
 def _role(header: str) -> str:
-    """change, share, unit, generic or measure: what a column header says its cells are."""
+    """change, fall, share, unit, generic or measure: what a column header says its cells
+    are."""
     roles = _header_roles()
     name = _BRACKET_UNIT.sub("", header).rstrip("%").strip()
     if roles.get(name) in ("unit", "generic") or _YEAR.fullmatch(name):
         return roles.get(name, "generic")
     for word, role in roles.items():
-        if role in ("change", "share") and word in header:
+        if role in ("change", "fall", "share") and word in header:
             return role
     return "measure"
 
@@ -71,6 +73,8 @@ def _is_row(cells: list[tuple[int, int, str]]) -> bool:
     if len(cells) < 2 or _is_number(cells[0][2]) or not re.search(r"[\u4e00-\u9fff]", cells[0][2]):
         return False
     rest = [c[2] for c in cells[1:]]
+    if all(_YEAR.fullmatch(c) for c in rest):
+        return False  # 指标  2022  2023: a header of years, not a row
     values = [c for c in rest if _is_number(c)]
     others = [c for c in rest if not _is_number(c) and c not in _EMPTY_CELL]
     # One text cell may be the row's unit (粮食  万吨  256.5), nothing else.
@@ -114,8 +118,8 @@ def table_cells(text: str) -> list[TableCell]:
         while i < len(lines) and _is_row(rows[i]):
             i += 1
         header_at = first - 1
-        header = rows[header_at] if header_at >= 0 and len(rows[header_at]) >= 2 and not any(
-            _is_number(c[2]) for c in rows[header_at]) else []
+        header = rows[header_at] if header_at >= 0 and len(rows[header_at]) >= 2 and all(
+            not _is_number(c[2]) or _YEAR.fullmatch(c[2]) for c in rows[header_at]) else []
         if not header and i - first < 2:
             continue  # one label-and-number line alone is prose, not a table
         above = lines[max(0, first - 1 - _LOOK_BACK):max(0, first - (1 if header else 0))]
@@ -147,17 +151,18 @@ def _block_cells(rows: list[list[tuple[int, int, str]]], header: list[str],
                 continue
             header_unit = m.group(1) if (m := _BRACKET_UNIT.search(name)) else ""
             percent = cell.endswith("%") or name.endswith("%") or header_unit == "%"
-            unit = "%" if percent or role in ("change", "share") else (
+            unit = "%" if percent or role in ("change", "fall", "share") else (
                 header_unit or row_unit or unit_line)
             factor, base, unit_kind = _unit_of(unit)
             value = float(cell.rstrip("%").replace(",", "")) * factor
             year = _YEAR.search(name)
-            kind = role if role in ("change", "share") else "level"
+            kind = {"change": "change", "fall": "change", "share": "share"}.get(role, "level")
             own = last_measure if role != "generic" else ""
             if region_by_name(label):  # a table by district: the row names the place
                 indicator = own or measure
             else:
                 indicator = label + (own if not label.endswith(own) else "")
             out.append(TableCell(NumberSpan(start, end, value, base, unit_kind, "", end),
-                                 indicator, kind, int(year.group(1)) if year else None, label))
+                                 indicator, kind, -1 if role == "fall" else 1,
+                                 int(year.group(1)) if year else None, label))
     return out

@@ -169,7 +169,7 @@ def classify_kinds(doc: Doc) -> None:
     for claim in doc.claims:
         number = claim.number
         if claim.cell is not None:
-            claim.kind = claim.cell.kind
+            claim.kind, claim.sign = claim.cell.kind, claim.cell.sign
             continue
         windows = {scope: claim.window(doc, scope) for scope in ("sentence", "clause", "segment")}
         windows["after"] = doc.clean[number.end:_clause_end(doc, claim)]
@@ -229,7 +229,8 @@ def label_claims(doc: Doc) -> None:
     for index, claim in enumerate(doc.claims):
         number = claim.number
         if claim.cell is not None:
-            claim.indicator = table_indicator(claim.cell.label, claim.kind, number.unit, 1)
+            claim.indicator = table_indicator(claim.cell.label, claim.kind, number.unit,
+                                              claim.sign)
             continue
         in_list = 0
         for earlier in reversed(doc.claims[:index]):  # numbers after 分别 earlier in the clause

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
+import os
 import stat
 import time
 from collections.abc import Iterator
@@ -84,13 +85,13 @@ def extractor_version() -> str:
 def document_key(path: Path, roots: list[Path]) -> str:
     """The file's path relative to the parent of the folder given that holds it."""
     root = next((r for r in roots if path.is_relative_to(r)), path.parent)
-    base = root.resolve().parent
-    return path.resolve().relative_to(base).as_posix()
+    # Lexical paths, not resolved ones: a link keeps the key of where it was found.
+    return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root)).parent).as_posix()
 
 
 def folder_key(root: Path) -> str:
     """The key prefix of every document found under a folder given on the command line."""
-    return root.resolve().name + "/"
+    return Path(os.path.abspath(root)).name + "/"
 
 
 def content_hash(path: Path) -> str | None:
@@ -167,10 +168,11 @@ class Store:
             self._db.close()
 
     def known(self) -> dict[str, tuple[str, str]]:
-        """key -> (content hash, date) of each document this extractor version stored."""
+        """key -> (content hash, date) of each document this extractor version stored
+        whole; a file skipped last time is tried (and reported) again."""
         rows = self._db.execute(
             "SELECT key, content_hash, coalesce(date, '') FROM documents "
-            "WHERE extractor_version = ?", [extractor_version()]).fetchall()
+            "WHERE extractor_version = ? AND status = 'ok'", [extractor_version()]).fetchall()
         return {key: (digest or "", date) for key, digest, date in rows}
 
     @staticmethod
@@ -195,7 +197,7 @@ class Store:
             return
         doc_id = self._open.source.doc_id
         self._open.tables.append(pa.table({
-            "claim_id": [claim_id(row["doc"], row["start"]) for row in rows],
+            "claim_id": [claim_id(self._open.source.key, row["start"]) for row in rows],
             "doc_id": [doc_id] * len(rows),
             **{name: [row.get(name) for row in rows] for name in CLAIMS_SCHEMA.names},
         }, schema=_CLAIMS_TABLE))
@@ -254,6 +256,7 @@ class Store:
             self._db.commit()
         except BaseException:
             self._db.rollback()
+            self._done = done + self._done  # not written: kept for the next flush
             raise
         finally:
             self._db.unregister("new_documents")
@@ -329,7 +332,11 @@ def read_rows(path: Path, table: str = "claims", filters: dict[str, str] | None 
     except duckdb.Error as err:
         raise StoreError(f"cannot open the store {path}: {err}") from None
     try:
-        with db.sql(query, params=params).to_arrow_reader(batch_size=batch_rows) as reader:
+        try:
+            reader = db.sql(query, params=params).to_arrow_reader(batch_size=batch_rows)
+        except duckdb.Error as err:  # not a Zhibiao store: no such table
+            raise StoreError(f"{path} is not a Zhibiao store: {err}") from None
+        with reader:
             for batch in reader:
                 yield batch.to_pylist()
     finally:

@@ -139,6 +139,7 @@ def _over_limit(name: str, size: int, problems: list[str]) -> bool:
 def _run_job(job_texts: list[tuple[str, str]], date: dt.date | None,
              extractor: Callable[..., list[dict]], job: ExtractionJob) -> list[UploadedDoc]:
     """Worker thread: extract each text in turn (one failing text is reported, not fatal)."""
+    job.started = time.monotonic()  # queued time is not extraction time
     done = []
     for doc, text in job_texts:
         try:
@@ -153,7 +154,7 @@ def _run_job(job_texts: list[tuple[str, str]], date: dt.date | None,
 def _extract_submitted() -> None:
     """Form callback: decode and name the texts, then hand them to a worker thread."""
     extractor, _ = load_extractor()
-    if extractor is None:
+    if extractor is None or JOB_KEY in st.session_state:  # one job per session at a time
         return
     files = st.session_state.get("upload_files") or []
     problems: list[str] = []
@@ -223,7 +224,9 @@ def render_upload() -> None:
         st.date_input("文档日期（可选，用于“今年”“去年”） Document date (optional)",
                       value=None, key="upload_date")
         st.caption(label("upload_limit", limit=UPLOAD_LIMIT_MB))
-        st.form_submit_button(label("extract_button"), disabled=extractor is None,
+        # One job per session at a time: a second submit would drop the first one's rows.
+        st.form_submit_button(label("extract_button"),
+                              disabled=extractor is None or JOB_KEY in st.session_state,
                               on_click=_extract_submitted)
     if JOB_KEY in st.session_state:
         _job_progress()

@@ -66,3 +66,16 @@ def test_a_unit_column_gives_each_row_its_unit() -> None:
     assert (rows["256.5"]["unit"], rows["256.5"]["value"], rows["256.5"]["year"]) == (
         "吨", 2_565_000.0, 2023)
     assert (rows["1364"]["unit"], rows["1364"]["indicator"]) == ("人", "常住人口")
+
+
+def test_a_header_of_years_gives_each_column_its_year() -> None:
+    text = "单位:亿元\r\n指标  2022  2023\r\n地区生产总值  16311.3  16737.3\r\n"  # CRLF
+    rows = extract_text(text, "t.txt")
+    assert [(r["quote"], r["year"], r["indicator"]) for r in rows] == [
+        ("16311.3", 2022, "地区生产总值"), ("16737.3", 2023, "地区生产总值")]
+
+
+def test_a_column_of_falls_holds_negative_changes() -> None:
+    text = "指标\t比上年下降%\n单位地区生产总值能耗\t3.1\n二氧化硫排放量\t5.2\n"
+    rows = extract_text(text, "t.txt")
+    assert [(r["value"], r["kind"]) for r in rows] == [(-3.1, "change"), (-5.2, "change")]

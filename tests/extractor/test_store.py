@@ -200,3 +200,29 @@ def test_dask_local_cluster_gives_the_same_store(tmp_path: Path) -> None:
     assert _export(dask, tmp_path / "d.csv") == _export(one, tmp_path / "o.csv")
     assert (_export(dask, tmp_path / "di.csv", "--table", "indicators")
             == _export(one, tmp_path / "oi.csv", "--table", "indicators"))
+
+
+def test_folders_of_one_name_and_files_named_twice(tmp_path: Path) -> None:
+    for year in ("2023", "2024"):
+        (tmp_path / year / "txt").mkdir(parents=True)
+        (tmp_path / year / "txt" / "a.txt").write_text(f"{year}年全市常住人口1363万人。",
+                                                       encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    folders = [str(tmp_path / "2023" / "txt"), str(tmp_path / "2024" / "txt")]
+    for _ in range(2):  # the second run must keep both, not swap one for the other
+        assert cli.main([*folders, folders[0] + "/a.txt", "-o", str(store)]) == 0
+    with duckdb.connect(str(store), read_only=True) as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+        assert db.execute("SELECT count(*) FROM claims").fetchone() == (2,)
+
+
+def test_a_skipped_file_is_reported_again_and_nothing_readable_is_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 100)
+    store = tmp_path / "s.duckdb"
+    assert cli.main([str(folder), "-o", str(store)]) == 2
+    capsys.readouterr()
+    assert cli.main([str(folder), "-o", str(store)]) == 2
+    assert "skipped" in capsys.readouterr().err
