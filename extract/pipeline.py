@@ -220,7 +220,7 @@ def place_claims(doc: Doc) -> None:
     """The region each figure describes, read from its clause up to the whole document."""
     for claim in doc.claims:
         claim.region, claim.region_confidence = doc.regions.resolve(
-            claim.sentence, claim.clause_start, claim.number.start)
+            claim.sentence, claim.clause_start, claim.number.start, claim.number.end)
 
 
 def label_claims(doc: Doc) -> None:

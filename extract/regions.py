@@ -375,8 +375,9 @@ class RegionResolver:
         """The topic of the story holding `pos`."""
         return self.story_homes[self._story_index(pos)]
 
-    def resolve(self, sentence_index: int, clause_lo: int, pos: int) -> tuple[Region, float]:
-        """The region for a number at `pos`, and how sure we are (0..1).
+    def resolve(self, sentence_index: int, clause_lo: int, pos: int,
+                end: int | None = None) -> tuple[Region, float]:
+        """The region for a number at text[pos:end], and how sure we are (0..1).
 
         全市-style words and 全国 count only in the number's own clause:
         elsewhere they are usually a comparison (居全市前列, 全国文明城区).
@@ -385,6 +386,9 @@ class RegionResolver:
         own = self._written_before(max(sentence_start, pos - _OWN_PLACE_GAP - _NAME_REACH), pos)
         if own is not None:  # 杭州5.6%、宁波6.1%: each figure its own place
             return own, 0.9
+        modified = self._modified_after(clause_lo, pos, end)
+        if modified is not None:  # 全长11.5公里的西青区子牙河大堤
+            return modified, 0.85
         relative = self._relative_before(clause_lo, pos)
         in_sentence = self._topic_before(sentence_start, pos, relative, clause_lo)
         if in_sentence:
@@ -393,6 +397,15 @@ class RegionResolver:
         if carried is not None and not _encloses(carried, home):
             return carried, 0.7
         return home, 0.55
+
+    def _modified_after(self, clause_lo: int, pos: int, end: int | None) -> Region | None:
+        """The place opening the noun phrase a 的 after the number leads to, when the
+        clause names no place before the number (全长11.5公里的西青区子牙河大堤)."""
+        if end is None or not self.text.startswith("的", end) or self._mentions_between(
+                clause_lo, pos):
+            return None
+        after = self._mentions_between(end + 1, end + 1 + _NAME_REACH)
+        return after[0].region if after and after[0].start == end + 1 else None
 
     def _written_before(self, lo: int, pos: int) -> Region | None:
         """A place written right before the number (only a space or colon between)."""

@@ -60,6 +60,7 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("天津市的报道\n要适应城市发展,建成12个公园。", "12个", "天津市"),  # 应城市 cut from 适应城市
     ("西青区举行读书会,8名流动党员分享心得。", "8名", "西青区"),  # one 西青区 in China
     ("和平区举行读书会,8名流动党员分享心得。", "8名", "中国"),  # two 和平区: not guessed
+    ("全长11.5公里的西青区子牙河大堤。", "11.5公里", "西青区"),  # the place the 的 leads to
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
