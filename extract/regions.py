@@ -249,7 +249,10 @@ def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
     name = text[start:end]
     _, surfaces, _ = _table()
     common = (word_frequency(stem[-2:])) > _COMMON_WORD_FREQ and stem not in surfaces
-    kinds = stem.endswith(tuple(_place_suffixes())) and stem not in surfaces
+    # A one-character kind (镇, 村) right before the suffix pairs two kinds of place;
+    # a longer suffix there is part of the name (晓镇家园|社区).
+    kinds = stem.endswith(tuple(x for x in _place_suffixes() if len(x) == 1)) and \
+        stem not in surfaces
     starts_wrong = name[0] in words_by_role("context_words", "not_name_start")
     return not (starts_wrong or name in _by_name() or common or kinds
                 or any(name.endswith(word) for word in _not_place_names())

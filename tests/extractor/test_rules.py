@@ -61,6 +61,8 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("西青区举行读书会,8名流动党员分享心得。", "8名", "西青区"),  # one 西青区 in China
     ("和平区举行读书会,8名流动党员分享心得。", "8名", "中国"),  # two 和平区: not guessed
     ("全长11.5公里的西青区子牙河大堤。", "11.5公里", "西青区"),  # the place the 的 leads to
+    ("天津市\n海韵家园试点小区物业服务满意度由45%上升到93%。", "93%", "海韵家园"),  # 家园
+    ("天津市\n晓镇家园社区议事100余次。", "100余次", "晓镇家园社区"),  # 家园 inside a name
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
