@@ -23,7 +23,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-WAIT_MS = 30_000
+WAIT_MS = 60_000  # generous: CI machines are slow and shared
 
 pytestmark = [
     pytest.mark.browser,
