@@ -494,7 +494,8 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
             print(f"extract: {len(gone)} documents in the store are gone from the folders"
                   + (" and were dropped" if args.prune else " (--prune drops them)"),
                   file=sys.stderr)
-        n_indicators = store.rebuild_indicators()
+        changed = written or skipped or (gone and args.prune)
+        n_indicators = store.rebuild_indicators() if changed else store.indicator_count()
         n_docs, n_claims = store.counts()
     except (KeyboardInterrupt, RuntimeError) as err:
         # DuckDB reports a signal that lands inside a query as RuntimeError.

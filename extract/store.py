@@ -297,6 +297,11 @@ class Store:
         self._db.commit()
         return len(panel)
 
+    def indicator_count(self) -> int:
+        """Rows of the indicator table as it stands (no run changed the claims)."""
+        row = self._db.execute("SELECT count(*) FROM indicators").fetchone()
+        return row[0] if row else 0
+
     def counts(self) -> tuple[int, int]:
         """(documents, claims) in the store."""
         self.flush()
