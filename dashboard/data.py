@@ -22,7 +22,7 @@ import pandas as pd
 from extract import read as reader
 from extract import store
 from extract.columns import COLUMNS
-from extract.panel import TOLERANCE, build_panel, conflict_groups, values_differ
+from extract.panel import TOLERANCE, build_panel, conflict_groups
 from extract.write import formula_safe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -254,9 +254,6 @@ def document_files(folders: Sequence[Path]) -> tuple[dict[str, str], dict[str, P
 
 
 # ----------------------------------------------------------------- conflicts
-
-
-FACT_KEYS: tuple[str, ...] = ("region", "indicator", "year", "kind", "unit")
 
 
 def conflict_ids(df: pd.DataFrame) -> np.ndarray:
@@ -498,7 +495,7 @@ def fact_summary(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """One row per fact: the most confident value, the spread, the count, a conflict flag.
 
     Conflicting values are not averaged away: `low`/`high` carry the spread and
-    `conflict` says the plotted value is one of several.
+    `conflict` says the plotted value is one of several that conflict (conflict_ids).
     """
     if df.empty:
         return pd.DataFrame(columns=[*keys, "value", "qualifier", "low", "high", "n",
@@ -512,9 +509,10 @@ def fact_summary(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
         high=("value", "max"),
         n=("value", "size"),
         confidence=("confidence", "max"),
+        conflict=(CONFLICT_ID, "max"),
     ).reset_index()
     out["qualifier"] = out["qualifier"].astype(str)
-    out["conflict"] = values_differ(out["low"].to_numpy(), out["high"].to_numpy())
+    out["conflict"] = out["conflict"].to_numpy() >= 0  # the conflict cards' own rule
     for key in keys:
         if isinstance(out[key].dtype, pd.CategoricalDtype):
             out[key] = out[key].astype(str)

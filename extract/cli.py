@@ -193,6 +193,25 @@ def _worker_start() -> None:
     extract_text("全市常住人口1363万人。", "warm-up.txt")
 
 
+def _batches(tasks: Iterator[Task]) -> Iterator[tuple[list[Task], Task | None]]:
+    """Tasks in order as (batch of up to _CHUNK small files, None) or ([], a large file):
+    small files go to workers in batches, a large one is extracted here in parts."""
+    batch: list[Task] = []
+    for task in tasks:
+        if not _is_large(task[0]):
+            batch.append(task)
+            if len(batch) == _CHUNK:
+                yield batch, None
+                batch = []
+            continue
+        if batch:
+            yield batch, None
+            batch = []
+        yield [], task
+    if batch:
+        yield batch, None
+
+
 def _results(tasks: Iterator[Task], jobs: int) -> Iterator[Result]:
     """Results in task order: small files in batches to the workers, a few batches in
     flight at a time (the task list is read lazily), a large file in parts here."""
@@ -200,25 +219,17 @@ def _results(tasks: Iterator[Task], jobs: int) -> Iterator[Result]:
     pool = ProcessPoolExecutor(workers, initializer=_worker_start) if workers > 1 else None
     pending: deque[Future[list[Result]]] = deque()
     try:
-        batch: list[Task] = []
-        for task in itertools.chain(tasks, [None]):
-            large = task is not None and _is_large(task[0])  # decided once per file
-            if task is not None and not large:
-                batch.append(task)
-                if len(batch) < _CHUNK:
-                    continue
-            if batch:
-                if pool is None:
-                    yield from _extract_batch(batch)
-                else:
-                    pending.append(pool.submit(_extract_batch, batch))
-                    while len(pending) >= workers * _IN_FLIGHT:
-                        yield from pending.popleft().result()
-                batch = []
-            if task is not None and large:
+        for batch, large in _batches(tasks):
+            if large is not None:
                 while pending:
                     yield from pending.popleft().result()
-                yield from _extract_large(*task)
+                yield from _extract_large(*large)
+            elif pool is None:
+                yield from _extract_batch(batch)
+            else:
+                pending.append(pool.submit(_extract_batch, batch))
+                while len(pending) >= workers * _IN_FLIGHT:
+                    yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
     except BaseException:
@@ -243,14 +254,14 @@ def _dask_results(tasks: Iterator[Task], scheduler: str, jobs: int) -> Iterator[
     try:
         workers = max(len(client.scheduler_info()["workers"]), 1)
         large: list[Task] = []
-        batches = _shipped_batches(tasks, large)
+        shipped = (_shipped(batch) for batch in _small_batches(tasks, large))
         running = as_completed()
-        for batch in itertools.islice(batches, workers * _IN_FLIGHT):
+        for batch in itertools.islice(shipped, workers * _IN_FLIGHT):
             running.add(client.submit(_extract_shipped, batch, pure=False))
         for future in running:
             yield from future.result()
             future.release()
-            for batch in itertools.islice(batches, 1):
+            for batch in itertools.islice(shipped, 1):
                 running.add(client.submit(_extract_shipped, batch, pure=False))
         for task in large:
             yield from _extract_large(*task)
@@ -260,23 +271,24 @@ def _dask_results(tasks: Iterator[Task], scheduler: str, jobs: int) -> Iterator[
             cluster.close()
 
 
-def _shipped_batches(tasks: Iterator[Task], large: list[Task]) -> Iterator[list[Shipped]]:
-    """Small files with their bytes in batches; a large file goes to `large`, for the client."""
-    batch: list[Shipped] = []
-    for task in tasks:
-        if _is_large(task[0]):
-            large.append(task)
-            continue
-        try:
-            data: bytes | str = read_bytes(task[0])
-        except ReadError as err:
-            data = str(err)
-        batch.append((task, data))
-        if len(batch) == _CHUNK:
+def _small_batches(tasks: Iterator[Task], large: list[Task]) -> Iterator[list[Task]]:
+    """The batches of _batches; the large files are put in `large`, for the client."""
+    for batch, big in _batches(tasks):
+        if big is not None:
+            large.append(big)
+        else:
             yield batch
-            batch = []
-    if batch:
-        yield batch
+
+
+def _shipped(batch: list[Task]) -> list[Shipped]:
+    """Each file of a batch with its bytes, or the reason the client could not read it."""
+    out: list[Shipped] = []
+    for task in batch:
+        try:
+            out.append((task, read_bytes(task[0])))
+        except ReadError as err:
+            out.append((task, str(err)))
+    return out
 
 
 def _stop_on_sigterm() -> None:
@@ -382,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _into_table(args: argparse.Namespace, tasks: list[Task]) -> int:
     """Extract every file into one table file, put in place only when complete."""
-    progress = Progress(len(tasks), sum(_size(t[0]) for t in tasks), args.progress_every)
     sizes = {str(t[0]): _size(t[0]) for t in tasks}
+    progress = Progress(len(tasks), sum(sizes.values()), args.progress_every)
     writer, read, skipped, last = None, 0, 0, None
     # The panel needs every claim, so keep only its fields while the rows stream out.
     panel_input = PanelInput() if args.panel is not None else None
@@ -444,7 +456,7 @@ def _write_panel(path: Path, panel: Any) -> int:
 
 
 def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
-    """Add new and changed files to the store, one transaction per document."""
+    """Add new and changed files to the store; each document is committed whole."""
     try:
         store = Store(args.output)
     except StoreError as err:
@@ -460,7 +472,8 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
     known = store.known()
     todo = [t for t in tasks if not Store.holds(known, sources[str(t[0])])]
     unchanged = len(tasks) - len(todo)
-    progress = Progress(len(todo), sum(_size(t[0]) for t in todo), args.progress_every)
+    progress = Progress(len(todo), sum(sources[str(t[0])].size for t in todo),
+                        args.progress_every)
     written = skipped = 0
     try:
         # A document's results arrive together (a large file's parts in a row): it is

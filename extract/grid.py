@@ -81,6 +81,7 @@ def _is_row(cells: list[tuple[int, int, str]]) -> bool:
     return bool(values) and (not others or (len(others) == 1 and bool(_unit_of(others[0])[1])))
 
 
+@cache
 def _unit_of(unit: str) -> tuple[float, str, str]:
     """(factor, base unit, unit kind) of a unit written alone: 万吨 → (1e4, 吨, measure)."""
     unit = unit.strip().replace("％", "%")

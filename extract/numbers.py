@@ -88,7 +88,8 @@ def _not_claim_context() -> dict[str, tuple[str, ...]]:
     return {key: tuple(words) for key, words in where.items()}
 
 
-_LINK_TOKEN = re.compile(r"[!-~]{1,500}\Z")  # the run of ASCII, no spaces, a number ends
+_LINK_REACH = 500  # characters: longer than any web address in running text
+_LINK_TOKEN = re.compile(rf"[!-~]{{1,{_LINK_REACH}}}\Z")  # the ASCII run a number ends
 
 
 def _in_metadata_phrase(text: str, start: int) -> bool:
@@ -103,7 +104,7 @@ def _in_metadata_phrase(text: str, start: int) -> bool:
     lo = max(0, start - MAX_SENTENCE)  # linear time
     breaks = [match.end() for match in _PHRASE_BREAK.finditer(text, lo, start)]
     phrase = text[breaks[-1] if breaks else lo:start]
-    link = _LINK_TOKEN.search(text, max(0, start - 500), start + 1)
+    link = _LINK_TOKEN.search(text, max(0, start - _LINK_REACH), start + 1)
     return (any(word in phrase for word in context["phrase"])
             or (link is not None and any(word in link.group() for word in context["link"])))
 

@@ -122,8 +122,7 @@ def read_tables(doc: Doc) -> None:
     cells = table_cells(doc.clean)
     if not cells:
         return
-    covered = {(c.number.start, c.number.end) for c in cells}
-    spans = sorted(covered)
+    spans = sorted((c.number.start, c.number.end) for c in cells)
     starts = [start for start, _ in spans]
 
     def in_a_cell(number: NumberSpan) -> bool:

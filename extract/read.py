@@ -298,6 +298,11 @@ def read_manifest(path: Path) -> dict[str, dt.date]:
     return dates
 
 
+def root_of(path: Path, roots: list[Path]) -> Path | None:
+    """The folder given on the command line that holds `path`, None for a file given alone."""
+    return next((r for r in roots if path.is_relative_to(r)), None)
+
+
 def document_names(paths: list[Path], files: list[Path]) -> dict[Path, str]:
     """Each file's `doc`: its file name, or, when two files share a name
     (a/report.txt, b/report.txt), its path relative to the folder given on the
@@ -309,12 +314,9 @@ def document_names(paths: list[Path], files: list[Path]) -> dict[Path, str]:
         relative = f.relative_to(base) if base is not None else f
         return (relative.parent / document_name(f)).as_posix()
 
-    def root_of(f: Path) -> Path | None:
-        return next((r for r in roots if f.is_relative_to(r)), None)
-
     ways = (lambda f: document_name(f),
-            lambda f: spelled(f, root_of(f)),
-            lambda f: spelled(f, (root_of(f) or f).parent),
+            lambda f: spelled(f, root_of(f, roots)),
+            lambda f: spelled(f, (root_of(f, roots) or f).parent),
             lambda f: spelled(f, None))
     names = {f: ways[0](f) for f in files}
     for way in ways[1:]:
@@ -335,7 +337,7 @@ def load_manifests(paths: list[Path], files: list[Path]) -> dict[Path, dt.date]:
     manifests: dict[Path, dict[str, dt.date]] = {}
     dates: dict[Path, dt.date] = {}
     for f in files:
-        root = next((r for r in roots if f.is_relative_to(r)), f.parent)
+        root = root_of(f, roots) or f.parent
         for folder in [f.parent, *(p for p in f.parent.parents if p.is_relative_to(root))]:
             if folder not in manifests:
                 manifest = folder / "manifest.csv"

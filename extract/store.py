@@ -23,7 +23,7 @@ import importlib.metadata
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,7 @@ import pyarrow as pa
 
 from .columns import COLUMNS
 from .panel import INPUT_COLUMNS, PANEL_COLUMNS, build_panel, claim_id
+from .read import root_of
 from .write import CLAIMS_SCHEMA, PANEL_SCHEMA
 
 STORE_SUFFIXES = (".duckdb", ".db")
@@ -52,6 +53,11 @@ def _sql_type(field: pa.Field) -> str:
 
 _CLAIMS_TABLE = pa.schema([pa.field("claim_id", pa.string()), pa.field("doc_id", pa.string()),
                            *CLAIMS_SCHEMA])
+def _quoted(columns: Iterable[str]) -> str:
+    """Column names as a SQL select list (quoted: `end` and `start` are keywords)."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 _CLAIM_COLUMNS = ", ".join(f'"{f.name}" {_sql_type(f)}' for f in CLAIMS_SCHEMA)
 _PANEL_COLUMNS = ", ".join(f'"{f.name}" {_sql_type(f)}' for f in PANEL_SCHEMA)
 _SCHEMA = f"""
@@ -84,7 +90,7 @@ def extractor_version() -> str:
 
 def document_key(path: Path, roots: list[Path]) -> str:
     """The file's path relative to the parent of the folder given that holds it."""
-    root = next((r for r in roots if path.is_relative_to(r)), path.parent)
+    root = root_of(path, roots) or path.parent
     # Lexical paths, not resolved ones: a link keeps the key of where it was found.
     return Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root)).parent).as_posix()
 
@@ -333,7 +339,7 @@ def read_rows(path: Path, table: str = "claims", filters: dict[str, str] | None 
         where.append("year BETWEEN ? AND ?")
         params.extend(years)
     order = "doc, start" if table == "claims" else "region, measure, kind, unit, year"
-    query = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {table}"
+    query = (f"SELECT {_quoted(columns)} FROM {table}"
              + (f" WHERE {' AND '.join(where)}" if where else "") + f" ORDER BY {order}")
     try:
         db = duckdb.connect(str(path), read_only=True)
@@ -353,7 +359,7 @@ def read_rows(path: Path, table: str = "claims", filters: dict[str, str] | None 
 
 def read_claims(path: Path) -> pd.DataFrame:
     """The whole claims table of a store as a frame (SPEC columns and extras, in order)."""
-    query = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in COLUMNS)} FROM claims "
+    query = (f"SELECT {_quoted(COLUMNS)} FROM claims "
              "ORDER BY doc, start")
     try:
         with duckdb.connect(str(path), read_only=True) as db:

@@ -93,5 +93,5 @@ def render_about(df: pd.DataFrame, source: Path, docs: list[str],
     st.markdown(HOW)
     st.markdown(WRONG)
     st.caption(f"低置信度 Low confidence: < {data.LOW_CONFIDENCE}. "
-               f"冲突 Conflict: same region, indicator, year, kind and unit with values more "
-               f"than {data.CONFLICT_TOLERANCE:.0%} apart.")
+               f"冲突 Conflict: same region, measure, year, kind and unit, stated in different "
+               f"sentences with values more than {data.CONFLICT_TOLERANCE:.0%} apart.")
