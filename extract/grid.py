@@ -26,7 +26,8 @@ _BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 _YEAR = re.compile(r"((?:19|20)\d{2}) ?年?")
 _ROW_MARK = re.compile(r"^(?:[#＃*]+|其中[:：]?|[一二三四五六七八九十]+、|\d+[.、．])\s*")
 _TITLE = re.compile(r"^(?:附?表 ?\d+[:：.、 ]*)")
-_TITLE_WORDS = re.compile(r"(?:19|20)\d{2} ?年|各[区县市省]|全[市区省]|主要|分[地区行业]+|情况")
+_TITLE_WORDS = re.compile(r"(?:19|20)\d{2} ?年|各[区县市省州](?:[(（][区县市州][)）])?[区县市州]?"
+                          r"|全[市区省]|主要|分[地区行业]+|情况")
 _LOOK_BACK = 3  # lines above the header that may hold the title and unit line
 
 

@@ -110,7 +110,8 @@ def read_context(doc: Doc) -> None:
     """The document's date, its stories and places, and the year each paragraph carries."""
     doc.date = doc.date or infer_document_date(doc.clean)
     doc.reporting_year = reporting_year(doc.clean)
-    doc.regions = RegionResolver.for_text(doc.clean, doc.sentences)
+    rows = frozenset(doc.sentences.starts[c.sentence] for c in doc.claims if c.cell)
+    doc.regions = RegionResolver.for_text(doc.clean, doc.sentences, rows)
     doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends)
 
 

@@ -329,6 +329,7 @@ class RegionResolver:
     sentences: Sentences
     stories: list[Story]
     story_homes: list[Region]
+    table_rows: frozenset[int] = frozenset()  # sentence starts of table rows: never carried
     mention_starts: list[int] = field(init=False)
     story_starts: list[int] = field(init=False)
     carried: list[Region | None] = field(init=False)
@@ -339,15 +340,20 @@ class RegionResolver:
         self.carried = self._carried_topics()
 
     @classmethod
-    def for_text(cls, text: str, sentences: Sentences) -> RegionResolver:
+    def for_text(cls, text: str, sentences: Sentences,
+                 table_rows: frozenset[int] = frozenset()) -> RegionResolver:
         mentions = find_mentions(text)
         stories = split_stories(text)
-        document_home = home_region(text, mentions)
+
+        def in_prose(m: Mention) -> bool:  # a table by district says nothing of the topic
+            return sentences.starts[sentences.index_of(m.start)] not in table_rows
+
+        document_home = home_region(text, [m for m in mentions if in_prose(m)])
         mentions = sorted(mentions + _abbreviation_mentions(text, document_home),
                           key=lambda m: m.start)
-        topics = [m for m in mentions if not _is_object(text, m)]
+        topics = [m for m in mentions if not _is_object(text, m) and in_prose(m)]
         homes = [story_topic(topics, story) or document_home for story in stories]
-        return cls(text, mentions, sentences, stories, homes)
+        return cls(text, mentions, sentences, stories, homes, table_rows)
 
     def mention_starts_between(self, lo: int, hi: int) -> set[int]:
         """Start offsets of the region mentions inside text[lo:hi] that are not objects.
@@ -369,6 +375,8 @@ class RegionResolver:
             if here != story:
                 story, current = here, None
             carried.append(current)
+            if start in self.table_rows:  # a district's row is its own, not the prose after
+                continue
             topic = self._topic_before(start, start + _TOPIC_REACH, None, start)
             if topic is not None and topic.level != "country":  # 全国 opening is a comparison
                 current = topic

@@ -79,3 +79,14 @@ def test_a_column_of_falls_holds_negative_changes() -> None:
     text = "指标\t比上年下降%\n单位地区生产总值能耗\t3.1\n二氧化硫排放量\t5.2\n"
     rows = extract_text(text, "t.txt")
     assert [(r["value"], r["kind"]) for r in rows] == [(-3.1, "change"), (-5.2, "change")]
+
+
+def test_a_district_tables_rows_neither_name_the_measure_nor_carry_to_the_prose_after() -> None:
+    text = ("成都市2023年国民经济和社会发展统计公报\n表1  2023年各区（市）县地区生产总值\n"
+            "地区    绝对数(亿元)    比上年增长(%)\n"
+            "锦江区    1488.6    6.5\n武侯区    1501.9    6.2\n"
+            "\n全市社会消费品零售总额10001.6亿元，增长10.0%。\n")
+    rows = {r["quote"]: r for r in extract_text(text, "t.txt")}
+    assert rows["1501.9"]["indicator"] == "地区生产总值"  # 各区（市）县 is no part of it
+    assert (rows["10.0%"]["region"], rows["10.0%"]["indicator"]) == ("成都市",
+                                                                     "社会消费品零售总额增速")
