@@ -1,24 +1,20 @@
 """Zhibiao dashboard: lays out the page; data work is in dashboard.data, drawing in views/.
 
-Run: streamlit run dashboard/app.py [-- --data PATH]   (or set ZHIBIAO_DATA)
+Run: python -m dashboard [--data PATH]   (or set ZHIBIAO_DATA)
 """
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the repository.
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+import streamlit as st
 
-import pandas as pd  # noqa: E402
-import streamlit as st  # noqa: E402
-
-from dashboard import data  # noqa: E402
-from dashboard.i18n import label  # noqa: E402
-from dashboard.views import (  # noqa: E402
+from dashboard import data
+from dashboard.i18n import label
+from dashboard.source import Source, Uploads, session_uploads
+from dashboard.views import (
     TAB_ABOUT,
     TAB_CHARTS,
     TAB_CONFLICTS,
@@ -27,18 +23,17 @@ from dashboard.views import (  # noqa: E402
     TAB_MAP,
     TAB_TABLE,
     TAB_UPLOAD,
-    TABS,
 )
-from dashboard.views.about import render_about  # noqa: E402
-from dashboard.views.charts import render_charts  # noqa: E402
-from dashboard.views.conflicts import render_conflicts  # noqa: E402
-from dashboard.views.document import render_document  # noqa: E402
-from dashboard.views.drilldown import render_drilldown  # noqa: E402
-from dashboard.views.filters import render_filters  # noqa: E402
-from dashboard.views.geomap import render_map  # noqa: E402
-from dashboard.views.table import render_table  # noqa: E402
-from dashboard.views.upload import (  # noqa: E402
-    BUNDLED_KEY,
+from dashboard.views.about import render_about
+from dashboard.views.charts import render_charts
+from dashboard.views.conflicts import render_conflicts
+from dashboard.views.document import render_document
+from dashboard.views.drilldown import render_drilldown
+from dashboard.views.filters import render_filters
+from dashboard.views.geomap import render_map
+from dashboard.views.table import render_table
+from dashboard.views.upload import (
+    NAMES_LIKE_KEY,
     collect_finished_job,
     render_upload,
     uploaded_docs,
@@ -54,13 +49,16 @@ mark.zb-low { border-bottom: 2px dashed #fa8c16; }
 .block-container { padding-top: 2.2rem; }
 .zb-legend { font-size: 0.85rem; color: #555; margin-bottom: 0.4rem; }
 </style>"""
+UPLOADS_STATE = "_uploads_scope"  # (upload names, Uploads) of this session
 
 
 @st.cache_resource(show_spinner="读取指标表 Loading the claims table…")
-def cached_corpus(path: str, mtime: float) -> tuple[data.Corpus, data.FilterOptions]:
-    """The table and its filter choices, once per process (mtime invalidates a rewrite)."""
-    corpus = data.load_corpus(Path(path))
-    return corpus, data.filter_options(corpus.claims, corpus.region_table)
+def cached_source(path: str, mtime: float) -> tuple[Source, data.Scope, data.FilterOptions]:
+    """The opened table, its region facts and filter choices, once per process
+    (mtime reopens a rewritten file)."""
+    source = data.load_source(Path(path))
+    scope = data.with_facts(data.Scope(source))
+    return source, scope, data.filter_options(scope)
 
 
 @st.cache_resource
@@ -75,33 +73,37 @@ def read_document(path: str) -> str:
     return data.read_text(Path(path))
 
 
-def session_claims(corpus: data.Corpus, options: data.FilterOptions
-                   ) -> tuple[pd.DataFrame, data.FilterOptions]:
-    """The bundled table plus this session's uploads (recombined only when they change)."""
+def session_scope(scope: data.Scope, options: data.FilterOptions
+                  ) -> tuple[data.Scope, data.FilterOptions]:
+    """The table plus this session's uploads (redone only when the uploads change)."""
     uploads = uploaded_docs()
     if not uploads:
-        return corpus.claims, options
+        return scope, options
     names = tuple(d.doc for d in uploads)
-    cached = st.session_state.get("_combined")
+    cached: tuple[tuple[str, ...], Uploads | None] | None = st.session_state.get(UPLOADS_STATE)
     if cached is None or cached[0] != names:
-        claims = data.combine(corpus.claims, [d.claims for d in uploads])
-        cached = (names, claims, data.filter_options(claims, corpus.region_table))
-        st.session_state["_combined"] = cached
-    return cached[1], cached[2]
+        rows = [scope.source.normalise(d.claims) for d in uploads]
+        cached = (names, session_uploads(scope.source, rows))
+        st.session_state[UPLOADS_STATE] = cached
+    if cached[1] is None:
+        return scope, options
+    joined = data.with_facts(replace(scope, uploads=cached[1]))
+    return joined, data.filter_options(joined)
 
 
 def main() -> None:
-    """Lay out the page: header, sidebar filters, tabs, drill-down."""
+    """Lay out the page: header, sidebar filters, the open tab, drill-down."""
     st.set_page_config(page_title="指标 Zhibiao", layout="wide")
     st.html(CSS)
     path = data.claims_path()
     mtime = path.stat().st_mtime if path.is_file() else 0.0
-    corpus, options = cached_corpus(str(path), mtime)
-    st.session_state[BUNDLED_KEY] = tuple(options.docs)  # uploads never take these names
+    source, table_scope, table_options = cached_source(str(path), mtime)
     collect_finished_job()
-    claims, options = session_claims(corpus, options)
+    scope, options = session_scope(table_scope, table_options)
     dates, files = cached_texts(tuple(str(p) for p in data.docs_dirs()))
     uploaded_text = {d.doc: d.text for d in uploaded_docs()}
+    st.session_state[NAMES_LIKE_KEY] = lambda text: (
+        set(data.docs_matching(table_scope, text, 10_000)) | {f for f in files if text in f})
 
     def text_of(doc: str) -> str | None:
         if doc in uploaded_text:
@@ -110,15 +112,16 @@ def main() -> None:
 
     st.title(label("title"))
     st.caption(label("subtitle"))
-    if claims.empty:
-        problem = corpus.problem or "empty"
+    total = data.claim_count(scope)
+    if total == 0:
+        problem = source.problem or "empty"
         key = {"missing": "missing_table", "empty": "empty_table"}.get(problem, "unreadable_table")
         st.warning(label(key, path=path, error=problem))
 
-    filters = render_filters(options)
-    filtered = data.apply_filters(claims, filters, options.region_facts)
+    filters = render_filters(options, scope)
+    filtered = replace(scope, filters=filters)
     st.sidebar.divider()
-    st.sidebar.markdown(f"**{len(filtered):,}** / {len(claims):,} {label('claims')}")
+    st.sidebar.markdown(f"**{data.claim_count(filtered):,}** / {total:,} {label('claims')}")
     st.sidebar.download_button(
         label("download_csv"), data=lambda: data.to_csv_bytes(filtered),
         file_name="zhibiao_claims.csv", mime="text/csv", key="download_csv",
@@ -130,32 +133,25 @@ def main() -> None:
         on_click="ignore", icon=":material/table_view:", help=label("download_panel_help"),
     )
 
-    docs = sorted(set(files) | set(uploaded_text) | set(options.docs))
-    tabs = dict(zip(TABS, st.tabs(list(TABS), key=TAB_KEY, bind="query-params"), strict=True))
-    if tabs[TAB_CHARTS].open:
-        with tabs[TAB_CHARTS]:
-            render_charts(filtered)
-    if tabs[TAB_MAP].open:
-        with tabs[TAB_MAP]:
-            render_map(filtered, corpus.region_table)
-    if tabs[TAB_TABLE].open:
-        with tabs[TAB_TABLE]:
-            render_table(filtered)
-    if tabs[TAB_CONFLICTS].open:
-        with tabs[TAB_CONFLICTS]:
-            render_conflicts(filtered, claims, text_of)
-    if tabs[TAB_DOCUMENTS].open:
-        with tabs[TAB_DOCUMENTS]:
-            render_document(claims, docs, text_of, dates)
-    if tabs[TAB_UPLOAD].open:
-        with tabs[TAB_UPLOAD]:
-            render_upload()
-    if tabs[TAB_ABOUT].open:
-        with tabs[TAB_ABOUT]:
-            render_about(claims, path, docs, text_of, dates)
-    if any(tabs[t].open for t in (TAB_CHARTS, TAB_MAP, TAB_TABLE)):
-        st.divider()
-        render_drilldown(filtered, text_of)
+    docs = [*uploaded_text, *sorted(files)]
+    # The page table: each tab and what draws it; only the open tab is drawn.
+    pages: tuple[tuple[str, Callable[[], None]], ...] = (
+        (TAB_CHARTS, lambda: render_charts(filtered)),
+        (TAB_MAP, lambda: render_map(filtered)),
+        (TAB_TABLE, lambda: render_table(filtered)),
+        (TAB_CONFLICTS, lambda: render_conflicts(filtered, text_of)),
+        (TAB_DOCUMENTS, lambda: render_document(scope, docs, text_of, dates)),
+        (TAB_UPLOAD, render_upload),
+        (TAB_ABOUT, lambda: render_about(scope, path, docs, text_of, dates)),
+    )
+    tabs = st.tabs([name for name, _ in pages], key=TAB_KEY, bind="query-params")
+    for (name, render), tab in zip(pages, tabs, strict=True):
+        if tab.open:
+            with tab:
+                render()
+            if name in (TAB_CHARTS, TAB_MAP, TAB_TABLE):
+                st.divider()
+                render_drilldown(filtered, text_of)
 
 
 main()

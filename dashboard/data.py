@@ -1,10 +1,11 @@
-"""Data access for the dashboard: load the claims table, filter it, aggregate it.
+"""Data access for the dashboard: open the claims table, filter it, aggregate it.
 
-Everything the page shows is computed here, in plain pandas, so it can be
-tested and benchmarked without Streamlit; the views only draw what these
-functions return. The table is read once per process (the app caches the
-`Corpus`); filters are boolean masks over categorical columns so that a filter
-change on a million rows stays well under a second.
+Everything the page shows is computed here so it can be tested and
+benchmarked without Streamlit; the views only draw what these functions
+return. The claims stay in DuckDB (dashboard.source): a `Scope` is one
+session's table and filters, and each function below is one query over it
+returning the few rows a view draws, so a million claims cost the server no
+more memory per session than a hundred do.
 """
 
 from __future__ import annotations
@@ -12,17 +13,17 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from dashboard.source import Source, Uploads, batches, open_source, run
 from extract import read as reader
-from extract import store
 from extract.columns import COLUMNS
-from extract.panel import TOLERANCE, build_panel, conflict_groups
+from extract.panel import INPUT_COLUMNS, PANEL_COLUMNS, TOLERANCE, build_panel
 from extract.write import formula_safe
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,35 +44,27 @@ LOW_CONFIDENCE = 0.6
 # The indicator table uses the same rule, so both say "conflict" alike.
 CONFLICT_TOLERANCE = TOLERANCE
 
-# Repeated short strings: categorical storage makes masks and group-bys fast.
-CATEGORICAL_COLUMNS: tuple[str, ...] = (
-    "doc", "unit", "qualifier", "kind", "region", "indicator", "category",
-    "region_code", "region_level", "province", "doc_date",
-)
-TEXT_COLUMNS: tuple[str, ...] = ("quote", "sentence")
 LEVEL_ORDER: dict[str, int] = {
     "country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
     "township": 5, "village": 6, "site": 7,
 }
-# Indicators an analyst looks at first; the opening chart prefers them, in this order.
-HEADLINE_INDICATORS: tuple[str, ...] = ("地区生产总值", "常住人口", "进出口总额",
-                                        "一般公共预算收入")
-# Columns the app adds; they never leave the app in a download.
+KIND_ORDER: tuple[str, ...] = ("level", "change", "share", "cumulative", "target", "forecast")
+# What a chart of each kind draws: a level chart shows targets and forecasts
+# beside the actual values (dashed, never joined to them); rates stand alone.
+CHART_KINDS: dict[str, tuple[str, ...]] = {
+    "level": ("level", "target", "forecast"), "change": ("change",), "share": ("share",),
+    "cumulative": ("cumulative",),
+}
+# Measures an analyst looks at first; the opening chart prefers them, in this order.
+HEADLINE_MEASURES: tuple[str, ...] = ("地区生产总值", "常住人口", "进出口总额",
+                                      "一般公共预算收入")
+# Columns the app adds (dashboard.source); they never leave the app in a download.
 CLAIM_ID = "claim_id"
 CONFLICT_ID = "conflict_id"
+MEASURE = "measure"
 
 
 # --------------------------------------------------------------------------- load
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The loaded claims plus what the page needs to explain an empty one."""
-
-    claims: pd.DataFrame
-    path: Path
-    problem: str | None = None  # "missing", "empty" or an error message
-    region_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def claims_path(argv: Sequence[str] | None = None) -> Path:
@@ -100,93 +93,6 @@ def regions_path() -> Path:
     return Path(env) if env else DEFAULT_REGIONS
 
 
-def empty_claims() -> pd.DataFrame:
-    """A table with every column and no rows, typed as a loaded one is."""
-    return normalise_claims(pd.DataFrame({c: [] for c in COLUMNS}))
-
-
-def read_table(path: Path) -> pd.DataFrame:
-    """Read a claims file as the extractor writes it: .csv (BOM), .parquet, .jsonl or a
-    store (.duckdb)."""
-    suffix = path.suffix.lower()
-    if store.is_store(path):
-        return store.read_claims(path)
-    if suffix == ".parquet":
-        return pd.read_parquet(path)
-    if suffix in (".jsonl", ".json"):
-        return pd.read_json(path, lines=True, dtype=False)
-    return read_csv_fast(path)
-
-
-def read_csv_fast(path: Path) -> pd.DataFrame:
-    """Read the CSV with pyarrow, repeated strings straight into categoricals.
-
-    This is most of the first render on a big table: pyarrow parses a million
-    rows in about half a second and hands over dictionary columns as pandas
-    categoricals without a per-row conversion.
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    types: dict[str, pa.DataType] = {c: pa.dictionary(pa.int32(), pa.string())
-                                     for c in CATEGORICAL_COLUMNS}
-    types.update({c: pa.string() for c in TEXT_COLUMNS})
-    types.update({"start": pa.float64(), "end": pa.float64(), "value": pa.float64(),
-                  "year": pa.float64(), "confidence": pa.float64()})
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(use_threads=True),
-        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                             quoted_strings_can_be_null=False),
-    )
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
-
-
-def normalise_claims(raw: pd.DataFrame, first_id: int = 0) -> pd.DataFrame:
-    """Give a raw table every column with the dtypes the filters expect.
-
-    Missing extras get neutral values (confidence 1.0, empty strings), so a
-    table holding only the SPEC columns still works.
-    """
-    df = pd.DataFrame(index=pd.RangeIndex(len(raw)))
-    for col in COLUMNS:
-        src = raw[col] if col in raw.columns else None
-        if col in ("start", "end"):
-            df[col] = (pd.to_numeric(src, errors="coerce") if src is not None
-                       else pd.Series(np.nan, index=df.index)).fillna(-1).astype("int64").to_numpy()
-        elif col in ("value", "year", "confidence"):
-            default = 1.0 if col == "confidence" else np.nan
-            values = (pd.to_numeric(src, errors="coerce").astype("float64").to_numpy()
-                      if src is not None else np.full(len(df), default))
-            if col == "confidence":
-                values = np.where(np.isnan(values), 1.0, values)
-            df[col] = values
-        elif src is None:
-            df[col] = pd.Series("", index=df.index,
-                                dtype="category" if col in CATEGORICAL_COLUMNS else "string")
-        elif col in CATEGORICAL_COLUMNS:
-            df[col] = as_categorical(src)
-        else:
-            df[col] = src.astype("string").fillna("").array
-    df[CLAIM_ID] = np.arange(first_id, first_id + len(df), dtype="int64")
-    df[CONFLICT_ID] = conflict_ids(df)
-    return df
-
-
-def as_categorical(values: pd.Series) -> pd.Categorical:
-    """A string categorical with "" for missing; cheap when the column already is one."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        cats = values.cat.categories
-        if cats.dtype != object and not pd.api.types.is_string_dtype(cats):
-            values = values.cat.rename_categories([str(c) for c in cats])
-        if values.isna().any():
-            if "" not in values.cat.categories:
-                values = values.cat.add_categories([""])
-            values = values.fillna("")
-        return values.array
-    return pd.Categorical(values.astype("string").fillna(""))
-
-
 def read_region_table(path: Path) -> pd.DataFrame:
     """The region table if it exists, keyed by name, with lon/lat as floats."""
     if not path.is_file():
@@ -200,38 +106,14 @@ def read_region_table(path: Path) -> pd.DataFrame:
     return table
 
 
-def load_corpus(path: Path, regions: Path | None = None) -> Corpus:
-    """Read the claims table once; explain instead of failing when it is missing or empty."""
-    region_table = read_region_table(regions or regions_path())
-    if not path.is_file():
-        return Corpus(empty_claims(), path, "missing", region_table)
-    with path.open("rb") as head:
-        if not head.read(64).lstrip(b"\xef\xbb\xbf \r\n\t"):
-            return Corpus(empty_claims(), path, "empty", region_table)
-    try:
-        raw = read_table(path)
-    except pd.errors.EmptyDataError:
-        return Corpus(empty_claims(), path, "empty", region_table)
-    except (OSError, ValueError, store.StoreError) as error:
-        return Corpus(empty_claims(), path, str(error), region_table)
-    claims = normalise_claims(raw)
-    return Corpus(claims, path, None if len(claims) else "empty", region_table)
+def load_source(path: Path, regions: Path | None = None) -> Source:
+    """Open the claims table (store, CSV, Parquet or JSONL) with the region table."""
+    return open_source(path, read_region_table(regions or regions_path()))
 
 
-def combine(base: pd.DataFrame, extra: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Base table plus rows extracted in this session, with ids and conflicts redone."""
-    if not extra:
-        return base
-    frames = [base.drop(columns=[CLAIM_ID, CONFLICT_ID]), *[
-        e.drop(columns=[CLAIM_ID, CONFLICT_ID], errors="ignore") for e in extra]]
-    merged = pd.concat([f.astype({c: "string" for c in CATEGORICAL_COLUMNS}) for f in frames],
-                       ignore_index=True)
-    return normalise_claims(merged)
-
-
-def rows_from_records(records: Iterable[dict]) -> pd.DataFrame:
-    """Extractor output (dicts keyed by COLUMNS) as a normalised frame."""
-    return normalise_claims(pd.DataFrame(list(records), columns=list(COLUMNS)))
+def rows_from_records(records: Sequence[dict]) -> pd.DataFrame:
+    """Extractor output (dicts keyed by COLUMNS) as a frame, for a session's uploads."""
+    return pd.DataFrame(list(records), columns=list(COLUMNS))
 
 
 def read_text(path: Path) -> str:
@@ -253,27 +135,6 @@ def document_files(folders: Sequence[Path]) -> tuple[dict[str, str], dict[str, P
             {names[f]: f for f in files})
 
 
-# ----------------------------------------------------------------- conflicts
-
-
-def conflict_ids(df: pd.DataFrame) -> np.ndarray:
-    """Number each group of claims that give different values for one fact; -1 elsewhere.
-
-    The extractor's rule (extract.panel.conflict_groups), so the cards and the
-    indicator table's `conflict` column always agree.
-    """
-    return conflict_groups(df)
-
-
-def conflict_table(df: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """Claims in conflicting groups, grouped and ordered for side-by-side display."""
-    rows = df[df[CONFLICT_ID] >= 0]
-    if limit is not None:
-        keep = rows[CONFLICT_ID].drop_duplicates().head(limit)
-        rows = rows[rows[CONFLICT_ID].isin(keep)]
-    return rows.sort_values([CONFLICT_ID, "value"], kind="stable")
-
-
 # ------------------------------------------------------------------- filters
 
 
@@ -284,11 +145,93 @@ class Filters:
     regions: tuple[str, ...] = ()
     include_subregions: bool = True
     years: tuple[int, int] | None = None  # None: every year, including rows without one
-    indicators: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
     hide_low_confidence: bool = False
+
+
+REGION_FACT_COLUMNS: tuple[str, ...] = ("region", "region_code", "region_level", "province")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One session's claims (the table plus its uploads) seen through its filters.
+
+    `facts` is each distinct region with its code, level and province: small,
+    read once, and all that resolving "a region and everything inside it" needs.
+    """
+
+    source: Source
+    uploads: Uploads | None = None
+    filters: Filters = field(default_factory=Filters)
+    facts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def unfiltered(self) -> Scope:
+        """The same claims with no filter (the conflict cards compare across filters)."""
+        return replace(self, filters=Filters())
+
+    def conditions(self) -> tuple[list[str], list[Any]]:
+        """The filters as SQL conditions over `rel` and their parameters."""
+        f = self.filters
+        conds: list[str] = []
+        params: list[Any] = []
+        if f.regions:
+            names = (expand_regions(self.facts, f.regions) if f.include_subregions
+                     else set(f.regions))
+            conds.append("list_contains(?, region)")
+            params.append(sorted(names))
+        if f.years is not None:
+            conds.append("year BETWEEN ? AND ?")
+            params.extend(f.years)
+        for column, chosen in (("measure", f.measures), ("category", f.categories),
+                               ("kind", f.kinds), ("doc", f.docs)):
+            if chosen:
+                conds.append(f"list_contains(?, {column})")
+                params.append(list(chosen))
+        if f.hide_low_confidence:
+            conds.append("confidence >= ?")
+            params.append(LOW_CONFIDENCE)
+        return conds, params
+
+    def select(self, what: str, where: str = "", params: Sequence[Any] = (), tail: str = "",
+               tail_params: Sequence[Any] = ()) -> pd.DataFrame:
+        """`SELECT what FROM rel WHERE <filters> AND where tail` as a frame."""
+        sql, args = self._sql(what, where, params, tail, tail_params)
+        return run(self.source, self.uploads, sql, args)
+
+    def batches(self, what: str, tail: str = "", rows: int = 65_536) -> Iterator[pd.DataFrame]:
+        """The same as select, in frames of at most `rows` rows (for downloads)."""
+        sql, args = self._sql(what, "", (), tail, ())
+        return batches(self.source, self.uploads, sql, args, rows)
+
+    def _sql(self, what: str, where: str, params: Sequence[Any], tail: str,
+             tail_params: Sequence[Any]) -> tuple[str, list[Any]]:
+        conds, args = self.conditions()
+        if where:
+            conds.append(where)
+            args.extend(params)
+        sql = f"SELECT {what} FROM rel"
+        if conds:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in conds)
+        return f"{sql} {tail}", [*args, *tail_params]
+
+    def value(self, what: str, where: str = "", params: Sequence[Any] = ()) -> Any:
+        """One number or string (a count, a minimum)."""
+        frame = self.select(what, where, params)
+        return frame.iat[0, 0] if len(frame) else None
+
+
+def region_facts(scope: Scope) -> pd.DataFrame:
+    """Each distinct (region, code, level, province) once: small even for a million rows."""
+    return scope.unfiltered().select(
+        "DISTINCT region, region_code, region_level, province", tail="ORDER BY region")
+
+
+def with_facts(scope: Scope) -> Scope:
+    """The scope with its region facts read (once per table, or per set of uploads)."""
+    return replace(scope, facts=region_facts(scope))
 
 
 @dataclass(frozen=True)
@@ -298,46 +241,58 @@ class FilterOptions:
     regions: list[str]
     region_labels: dict[str, str]
     year_range: tuple[int, int] | None
-    indicators: list[str]
+    measures: list[str]
     categories: list[str]
     kinds: list[str]
-    docs: list[str]
-    region_facts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_docs: int
 
 
-def present_values(series: pd.Series) -> list[str]:
-    """Non-empty values of a categorical column, most frequent first.
+def present_values(scope: Scope, column: str, where: str = "",
+                   params: Sequence[Any] = ()) -> list[str]:
+    """Non-empty values of a column in the scope, most frequent first."""
+    frame = scope.select(f"{column} AS v, count(*) AS n", f"{column} <> ''" +
+                         (f" AND {where}" if where else ""), params,
+                         tail="GROUP BY v ORDER BY n DESC, v")
+    return [str(v) for v in frame["v"]]
 
-    A filtered categorical still lists every category, with zero counts; those
-    must not become choices.
-    """
-    counts = series.value_counts(sort=True)
-    return [str(v) for v, n in counts.items() if n > 0 and str(v) != ""]
 
-
-def filter_options(df: pd.DataFrame, region_table: pd.DataFrame | None = None) -> FilterOptions:
+def filter_options(scope: Scope) -> FilterOptions:
     """Sidebar choices: regions grouped by province, years, and the other facets."""
-    years = df["year"].to_numpy()
-    years = years[~np.isnan(years)]
-    year_range = (int(years.min()), int(years.max())) if years.size else None
-    regions, labels = region_hierarchy(df, region_table)
-    kind_order = ["level", "change", "share", "cumulative", "target", "forecast"]
-    kinds = sorted(present_values(df["kind"]), key=lambda k: (kind_order.index(k) if k in kind_order
-                                                        else len(kind_order), k))
+    span = scope.select("min(year) AS lo, max(year) AS hi, count(DISTINCT doc) AS docs")
+    lo, hi = span.iat[0, 0], span.iat[0, 1]
+    year_range = None if pd.isna(lo) else (int(lo), int(hi))
+    regions, labels = region_hierarchy(scope.facts, scope.source.region_table)
+    kinds = sorted(present_values(scope, "kind"),
+                   key=lambda k: (KIND_ORDER.index(k) if k in KIND_ORDER else len(KIND_ORDER), k))
     return FilterOptions(
-        regions=regions,
-        region_labels=labels,
-        year_range=year_range,
-        indicators=present_values(df["indicator"]),
-        categories=present_values(df["category"]),
-        kinds=kinds,
-        docs=sorted(present_values(df["doc"])),
-        region_facts=region_facts(df),
+        regions=regions, region_labels=labels, year_range=year_range,
+        measures=present_values(scope, MEASURE), categories=present_values(scope, "category"),
+        kinds=kinds, n_docs=int(span.iat[0, 2]),
     )
 
 
+def docs_matching(scope: Scope, text: str, limit: int = 50) -> list[str]:
+    """Document names containing `text` (all when empty), most claims first.
+
+    A corpus of a hundred thousand documents cannot be one drop-down; the
+    picker asks for the names that match what the user typed.
+    """
+    frame = scope.unfiltered().select(
+        "doc, count(*) AS n", "contains(lower(doc), lower(?))", [text],
+        tail="GROUP BY doc ORDER BY n DESC, doc LIMIT ?", tail_params=[limit])
+    return [str(d) for d in frame["doc"]]
+
+
+def docs_present(scope: Scope, names: Sequence[str]) -> set[str]:
+    """Which of `names` are documents of the table (an upload must not take one)."""
+    if not names:
+        return set()
+    frame = scope.unfiltered().select("DISTINCT doc", "list_contains(?, doc)", [list(names)])
+    return {str(d) for d in frame["doc"]}
+
+
 def region_hierarchy(
-    df: pd.DataFrame, region_table: pd.DataFrame | None = None
+    facts: pd.DataFrame, region_table: pd.DataFrame | None = None
 ) -> tuple[list[str], dict[str, str]]:
     """Regions ordered province by province, each sub-region after its parent.
 
@@ -345,9 +300,8 @@ def region_hierarchy(
     flat list still reads as a tree; the city step comes from the region table
     when it is there, from the region code otherwise.
     """
-    if df.empty:
+    if facts.empty:
         return [], {}
-    facts = region_facts(df)
     facts = facts[facts["region"] != ""].drop_duplicates("region")
     city_names: dict[str, str] = {}
     if region_table is not None and not region_table.empty:
@@ -386,25 +340,6 @@ def region_hierarchy(
     return list(labels), labels
 
 
-REGION_FACT_COLUMNS: tuple[str, ...] = ("region", "region_code", "region_level", "province")
-
-
-def region_facts(df: pd.DataFrame) -> pd.DataFrame:
-    """Each distinct (region, code, level, province) once: small even for a million rows.
-
-    Computed on the categorical codes, once per table, so that resolving a
-    region choice never scans the rows again.
-    """
-    if df.empty:
-        return pd.DataFrame(columns=list(REGION_FACT_COLUMNS))
-    codes = pd.DataFrame({c: df[c].cat.codes.to_numpy() for c in REGION_FACT_COLUMNS})
-    codes = codes.drop_duplicates()
-    return pd.DataFrame({
-        c: np.asarray(df[c].cat.categories, dtype=object)[codes[c].to_numpy()]
-        for c in REGION_FACT_COLUMNS
-    }).reset_index(drop=True)
-
-
 def expand_regions(facts: pd.DataFrame, regions: Sequence[str]) -> set[str]:
     """The chosen regions plus every region inside them.
 
@@ -413,6 +348,8 @@ def expand_regions(facts: pd.DataFrame, regions: Sequence[str]) -> set[str]:
     (500116 江津区 -> 500116..., 130700 张家口市 -> 1307...).
     """
     chosen = set(regions)
+    if facts.empty:
+        return chosen
     picked = facts[facts["region"].isin(chosen)]
     provinces = set(picked.loc[picked["region_level"] == "province", "region"])
     prefixes = []
@@ -427,164 +364,135 @@ def expand_regions(facts: pd.DataFrame, regions: Sequence[str]) -> set[str]:
     return chosen | set(facts.loc[inside, "region"])
 
 
-def filter_mask(df: pd.DataFrame, f: Filters, facts: pd.DataFrame | None = None) -> np.ndarray:
-    """Boolean mask of the rows every chosen filter lets through.
-
-    `facts` (from `region_facts`, cached with the table) saves a pass over the
-    rows when sub-regions are included.
-    """
-    mask = np.ones(len(df), dtype=bool)
-    if f.regions:
-        names = set(f.regions)
-        if f.include_subregions:
-            names = expand_regions(region_facts(df) if facts is None else facts, f.regions)
-        mask = mask & df["region"].isin(list(names)).to_numpy()
-    if f.years is not None:
-        lo, hi = f.years
-        year = df["year"].to_numpy()
-        with np.errstate(invalid="ignore"):
-            mask = mask & (year >= lo) & (year <= hi)
-    for column, chosen in (("indicator", f.indicators), ("category", f.categories),
-                           ("kind", f.kinds), ("doc", f.docs)):
-        if chosen:
-            mask = mask & df[column].isin(chosen).to_numpy()
-    if f.hide_low_confidence:
-        mask = mask & (df["confidence"].to_numpy() >= LOW_CONFIDENCE)
-    return mask
-
-
-def apply_filters(df: pd.DataFrame, f: Filters, facts: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
-    """The rows every chosen filter lets through."""
-    if f == Filters():
-        return df
-    return df[filter_mask(df, f, facts)]
-
-
 # ---------------------------------------------------------------- aggregates
 
 
-def units_for(df: pd.DataFrame, indicator: str) -> list[str]:
-    """Units an indicator is stated in, most common first (亿元 and % never share an axis)."""
-    units = df.loc[df["indicator"] == indicator, "unit"]
-    return present_values(units.astype(str).astype("category"))
+def chart_kinds(kind: str) -> list[str]:
+    """The kinds a chart of `kind` draws (see CHART_KINDS)."""
+    return list(CHART_KINDS.get(kind, (kind,)))
 
 
-def best_indicator(df: pd.DataFrame) -> str | None:
-    """A sensible first chart: a headline indicator with a line to draw, else the one with
+def kinds_for(scope: Scope, measure: str) -> list[str]:
+    """Chart kinds a measure has claims of: level first, then the rates."""
+    present = set(present_values(scope, "kind", "measure = ?", [measure]))
+    shown = [k for k, members in CHART_KINDS.items() if present & set(members)]
+    return shown or sorted(present)
+
+
+def units_for(scope: Scope, measure: str, kind: str | None = None) -> list[str]:
+    """Units a measure is stated in, most common first (亿元 and % never share an axis)."""
+    if kind is None:
+        return present_values(scope, "unit", "measure = ?", [measure])
+    return present_values(scope, "unit", "measure = ? AND list_contains(?, kind)",
+                          [measure, chart_kinds(kind)])
+
+
+def best_measure(scope: Scope) -> str | None:
+    """A sensible first chart: a headline measure with a line to draw, else the one with
     actual values in the most years and regions.
 
-    Counting distinct years and regions rather than rows favours an indicator
+    Counting distinct years and regions rather than rows favours a measure
     that makes a line or a comparison over one repeated in a single document.
     """
-    actual = df[~np.isnan(df["year"].to_numpy()) & (df["kind"] == "level").to_numpy()
-                & (df["indicator"] != "").to_numpy()]
-    if actual.empty:
+    spread = scope.select(
+        "measure, count(DISTINCT year) AS years, count(DISTINCT region) AS regions",
+        "year IS NOT NULL AND kind = 'level' AND measure <> ''",
+        tail="GROUP BY measure ORDER BY years DESC, regions DESC, measure")
+    if spread.empty:
         return None
-    spread = (actual.groupby("indicator", observed=True)
-              .agg(years=("year", "nunique"), regions=("region", "nunique")))
-    spread = spread[spread["years"] > 0]
-    for name in HEADLINE_INDICATORS:
-        if name in spread.index and spread.loc[name, "years"] > 1:
+    years = dict(zip(spread["measure"], spread["years"], strict=True))
+    for name in HEADLINE_MEASURES:
+        if years.get(name, 0) > 1:
             return name
-    ranked = spread.sort_values(["years", "regions"], ascending=False, kind="stable")
-    return str(ranked.index[0]) if len(ranked) else None
+    return str(spread["measure"].iat[0])
 
 
-def fact_summary(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+FACT_COLUMNS = ("value", "qualifier", "low", "high", "n", "confidence", "conflict")
+_FACT_AGGREGATES = (
+    "first(value ORDER BY confidence DESC, doc, \"start\") AS value, "
+    "first(qualifier ORDER BY confidence DESC, doc, \"start\") AS qualifier, "
+    "min(value) AS low, max(value) AS high, count(*) AS n, max(confidence) AS confidence, "
+    "max(conflict_id) >= 0 AS conflict"
+)
+
+
+def fact_summary(scope: Scope, keys: Sequence[str], where: str = "",
+                 params: Sequence[Any] = ()) -> pd.DataFrame:
     """One row per fact: the most confident value, the spread, the count, a conflict flag.
 
     Conflicting values are not averaged away: `low`/`high` carry the spread and
-    `conflict` says the plotted value is one of several that conflict (conflict_ids).
+    `conflict` says the plotted value is one of several that conflict (the
+    conflict cards' own rule).
     """
-    if df.empty:
-        return pd.DataFrame(columns=[*keys, "value", "qualifier", "low", "high", "n",
-                                     "confidence", "conflict"])
-    ordered = df.sort_values("confidence", ascending=False, kind="stable")
-    grouped = ordered.groupby(list(keys), observed=True, sort=True)
-    out = grouped.agg(
-        value=("value", "first"),
-        qualifier=("qualifier", "first"),
-        low=("value", "min"),
-        high=("value", "max"),
-        n=("value", "size"),
-        confidence=("confidence", "max"),
-        conflict=(CONFLICT_ID, "max"),
-    ).reset_index()
-    out["qualifier"] = out["qualifier"].astype(str)
-    out["conflict"] = out["conflict"].to_numpy() >= 0  # the conflict cards' own rule
-    for key in keys:
-        if isinstance(out[key].dtype, pd.CategoricalDtype):
-            out[key] = out[key].astype(str)
+    key_list = ", ".join(keys)
+    return scope.select(f"{key_list}, {_FACT_AGGREGATES}", where, params,
+                        tail=f"GROUP BY {key_list} ORDER BY {key_list}")
+
+
+def indicator_series(scope: Scope, measure: str, unit: str, kind: str = "level"
+                     ) -> pd.DataFrame:
+    """Per region, kind and year: the measure's value, for the line chart."""
+    out = fact_summary(scope, ["region", "kind", "year"],
+                       "measure = ? AND unit = ? AND list_contains(?, kind) AND year IS NOT NULL",
+                       [measure, unit, chart_kinds(kind)])
+    out["year"] = out["year"].astype(int)
     return out
 
 
-def indicator_series(df: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
-    """Per region, kind and year: the indicator's value, for the line chart."""
-    rows = df[(df["indicator"] == indicator) & (df["unit"] == unit)
-              & ~np.isnan(df["year"].to_numpy())]
-    out = fact_summary(rows, ["region", "kind", "year"])
-    out["year"] = out["year"].astype(int) if len(out) else out["year"]
-    return out
-
-
-def regions_in_year(df: pd.DataFrame, indicator: str, unit: str, year: int) -> pd.DataFrame:
-    """Per region and kind: the indicator's value in one year, for the bar chart."""
-    rows = df[(df["indicator"] == indicator) & (df["unit"] == unit)
-              & (df["year"].to_numpy() == year)]
-    out = fact_summary(rows, ["region", "kind"])
+def regions_in_year(scope: Scope, measure: str, unit: str, year: int, kind: str = "level"
+                    ) -> pd.DataFrame:
+    """Per region and kind: the measure's value in one year, for the bar chart."""
+    out = fact_summary(scope, ["region", "kind"],
+                       "measure = ? AND unit = ? AND list_contains(?, kind) AND year = ?",
+                       [measure, unit, chart_kinds(kind), year])
     return out.sort_values("value", ascending=False, kind="stable")
 
 
-def years_for(df: pd.DataFrame, indicator: str, unit: str) -> list[int]:
-    """Years with a claim for the indicator, newest first."""
-    year = df.loc[(df["indicator"] == indicator) & (df["unit"] == unit), "year"].to_numpy()
-    return sorted({int(y) for y in year[~np.isnan(year)]}, reverse=True)
+def years_for(scope: Scope, measure: str, unit: str, kind: str = "level") -> list[int]:
+    """Years with a claim for the measure, newest first."""
+    frame = scope.select("DISTINCT year", "measure = ? AND unit = ? AND list_contains(?, kind) "
+                         "AND year IS NOT NULL", [measure, unit, chart_kinds(kind)],
+                         tail="ORDER BY year DESC")
+    return [int(y) for y in frame["year"]]
 
 
-def busiest_year(df: pd.DataFrame, indicator: str, unit: str) -> int | None:
-    """The year with actual values for the most regions: the bar chart's opening year."""
-    rows = df[(df["indicator"] == indicator) & (df["unit"] == unit)
-              & (df["kind"] == "level") & ~np.isnan(df["year"].to_numpy())]
-    if rows.empty:
-        return None
-    per_year = rows.groupby("year")["region"].nunique()
-    return int(per_year[per_year == per_year.max()].index.max())
+def busiest_year(scope: Scope, measure: str, unit: str, kind: str = "level") -> int | None:
+    """The year with values for the most regions: the bar chart's opening year."""
+    frame = scope.select("year, count(DISTINCT region) AS n",
+                         "measure = ? AND unit = ? AND kind = ? AND year IS NOT NULL",
+                         [measure, unit, kind], tail="GROUP BY year ORDER BY n DESC, year DESC "
+                         "LIMIT 1")
+    return int(frame["year"].iat[0]) if len(frame) else None
 
 
-def region_profile(df: pd.DataFrame, region: str) -> pd.DataFrame:
-    """What the corpus says about one region: claims per category and indicator."""
-    rows = df[df["region"] == region]
-    if rows.empty:
-        return pd.DataFrame(columns=["category", "indicator", "n"])
-    counts = (rows.groupby(["category", "indicator"], observed=True).size()
-              .rename("n").reset_index())
-    counts["category"] = counts["category"].astype(str)
-    counts["indicator"] = counts["indicator"].astype(str)
-    return counts.sort_values("n", ascending=False, kind="stable")
+def region_profile(scope: Scope, region: str) -> pd.DataFrame:
+    """What the corpus says about one region: claims per category and measure."""
+    return scope.select("category, measure AS indicator, count(*) AS n", "region = ?", [region],
+                        tail="GROUP BY category, measure ORDER BY n DESC, category, indicator")
 
 
-def top_regions(df: pd.DataFrame, limit: int = 50) -> list[str]:
+def top_regions(scope: Scope, limit: int = 50) -> list[str]:
     """Regions with the most claims, for the profile's region choice."""
-    counts = df["region"].value_counts()
-    return [str(r) for r, n in counts.items() if n > 0 and str(r)][:limit]
+    frame = scope.select("region, count(*) AS n", "region <> ''",
+                         tail="GROUP BY region ORDER BY n DESC, region LIMIT ?",
+                         tail_params=[limit])
+    return [str(r) for r in frame["region"]]
 
 
-def map_counts(df: pd.DataFrame, region_table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def map_counts(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Claims per province (for polygons) and per region with a centroid (for points).
 
     A claim counts for its province even when it is about a district or a
     village, so every region with claims lights up its province on the map.
     """
-    per_fact = (df.groupby(["region", "region_level", "province"], observed=True).size()
-                .rename("n").reset_index().astype({"region": str, "region_level": str,
-                                                   "province": str}))
-    per_fact = per_fact[per_fact["n"] > 0]
+    per_fact = scope.select("region, region_level, province, count(*) AS n",
+                            tail="GROUP BY region, region_level, province")
     own = per_fact["region_level"] == "province"
     per_fact["province"] = per_fact["province"].where(~own, per_fact["region"])
     per_province = (per_fact[per_fact["province"] != ""].groupby("province")["n"].sum()
                     .sort_values(ascending=False).reset_index())
     points = pd.DataFrame(columns=["region", "n", "lon", "lat", "province"])
+    region_table = scope.source.region_table
     if not region_table.empty and region_table["lon"].notna().any():
         per_region = per_fact.groupby("region", as_index=False).agg(
             n=("n", "sum"), province=("province", "first"))
@@ -595,6 +503,53 @@ def map_counts(df: pd.DataFrame, region_table: pd.DataFrame) -> tuple[pd.DataFra
     return per_province, points
 
 
+def claim_count(scope: Scope) -> int:
+    """How many claims the filters let through."""
+    return int(scope.value("count(*)") or 0)
+
+
+def table_summary(scope: Scope) -> dict[str, int]:
+    """Claims, documents, regions and measures in the scope (the About panel)."""
+    frame = scope.select("count(*) AS claims, count(DISTINCT doc) AS docs, "
+                         "count(DISTINCT region) AS regions, count(DISTINCT measure) AS measures")
+    return {c: int(frame[c].iat[0]) for c in frame.columns}
+
+
+def claims_page(scope: Scope, offset: int, limit: int) -> pd.DataFrame:
+    """One page of the filtered claims, in document order."""
+    return scope.select("*", tail='ORDER BY doc, "start" LIMIT ? OFFSET ?',
+                        tail_params=[limit, offset])
+
+
+def document_claims(scope: Scope, doc: str) -> pd.DataFrame:
+    """Every claim of one document, in text order (whatever the filters)."""
+    return scope.unfiltered().select("*", "doc = ?", [doc], tail='ORDER BY "start"')
+
+
+def claims_per_doc(scope: Scope, docs: Sequence[str]) -> dict[str, int]:
+    """Claims of each named document."""
+    frame = scope.unfiltered().select("doc, count(*) AS n", "list_contains(?, doc)",
+                                      [list(docs)], tail="GROUP BY doc")
+    return dict(zip(frame["doc"].astype(str), frame["n"].astype(int), strict=True))
+
+
+# ----------------------------------------------------------------- conflicts
+
+
+def conflict_ids_in(scope: Scope, limit: int) -> tuple[int, list[int]]:
+    """(how many conflicts the filtered claims take part in, the first `limit` of them)."""
+    frame = scope.select("DISTINCT conflict_id", "conflict_id >= 0", tail="ORDER BY conflict_id")
+    ids = [int(i) for i in frame["conflict_id"]]
+    return len(ids), ids[:limit]
+
+
+def conflict_table(scope: Scope, ids: Sequence[int]) -> pd.DataFrame:
+    """All claims of the given conflicts (from the whole table: a filter on one document
+    must not hide the other document's value), grouped for side-by-side display."""
+    return scope.unfiltered().select("*", "list_contains(?, conflict_id)", [list(ids)],
+                                     tail='ORDER BY conflict_id, value, doc, "start"')
+
+
 # ---------------------------------------------------------------- drill-down
 
 
@@ -603,22 +558,22 @@ class DrillTarget:
     """The fact a click pointed at; None fields match anything."""
 
     region: str | None = None
-    indicator: str | None = None
+    measure: str | None = None
     year: int | None = None
     kind: str | None = None
     province: str | None = None
-    claim_id: int | None = None
+    claim_id: str | None = None
 
     def describe(self) -> str:
         """A short heading such as '北京市 · 常住人口 · 2022'."""
-        parts = [self.region or self.province or "", self.indicator or "",
+        parts = [self.region or self.province or "", self.measure or "",
                  str(self.year) if self.year is not None else "", self.kind or ""]
         return " · ".join(p for p in parts if p)
 
 
 # Order of fields packed into every chart point's customdata, so one function
 # can read a click on any chart.
-CUSTOMDATA_FIELDS: tuple[str, ...] = ("region", "indicator", "year", "kind")
+CUSTOMDATA_FIELDS: tuple[str, ...] = ("region", "measure", "year", "kind")
 
 
 def drill_from_selection(selection: dict | None) -> DrillTarget | None:
@@ -637,7 +592,7 @@ def drill_from_selection(selection: dict | None) -> DrillTarget | None:
         year = values.get("year")
         return DrillTarget(
             region=values.get("region") or None,
-            indicator=values.get("indicator") or None,
+            measure=values.get("measure") or None,
             year=int(float(year)) if year not in (None, "", "nan") else None,
             kind=values.get("kind") or None,
         )
@@ -647,33 +602,42 @@ def drill_from_selection(selection: dict | None) -> DrillTarget | None:
     return None
 
 
-def drill_claims(df: pd.DataFrame, target: DrillTarget) -> pd.DataFrame:
-    """Every claim behind a clicked point, bar, map region or table row.
+def drill_claims(scope: Scope, target: DrillTarget, limit: int = 200
+                 ) -> tuple[pd.DataFrame, int]:
+    """The claims behind a clicked point, bar, map region or table row, and how many.
 
     A table row shows that claim first, then the other claims for the same
-    region, indicator and year, so a conflicting sentence is never hidden.
+    region, measure and year, so a conflicting sentence is never hidden.
     """
     if target.claim_id is not None:
-        picked = df[df[CLAIM_ID] == target.claim_id]
+        picked = scope.unfiltered().select("*", "claim_id = ?", [target.claim_id])
         if picked.empty:
-            return picked
+            return picked, 0
         row = picked.iloc[0]
-        year = None if np.isnan(row["year"]) else int(row["year"])
-        same = drill_claims(df, DrillTarget(region=str(row["region"]),
-                                            indicator=str(row["indicator"]), year=year))
+        year = None if pd.isna(row["year"]) else int(row["year"])
+        same, total = drill_claims(scope, DrillTarget(region=str(row["region"]),
+                                                      measure=str(row["measure"]), year=year),
+                                   limit)
         rest = same[same[CLAIM_ID] != target.claim_id]
-        return pd.concat([picked, rest])
-    mask = np.ones(len(df), dtype=bool)
-    for column in ("region", "indicator", "kind", "province"):
+        outside = int(scope.value("count(*)", "claim_id = ?", [target.claim_id]) or 0) == 0
+        return pd.concat([picked, rest]).head(limit), total + outside
+    conds, params = [], []
+    for column in ("region", "measure", "kind"):
         wanted = getattr(target, column)
         if wanted is not None:
-            mask = mask & (df[column] == wanted).to_numpy()
+            conds.append(f"{column} = ?")
+            params.append(wanted)
     if target.province is not None:
-        own = (df["region"] == target.province) & (df["region_level"] == "province")
-        mask = mask | own.to_numpy()
+        conds.append("(province = ? OR (region = ? AND region_level = 'province'))")
+        params.extend([target.province, target.province])
     if target.year is not None:
-        mask = mask & (df["year"].to_numpy() == target.year)
-    return df[mask].sort_values(["year", "doc", "start"], kind="stable")
+        conds.append("year = ?")
+        params.append(target.year)
+    where = " AND ".join(conds)
+    total = int(scope.value("count(*)", where, params) or 0)
+    rows = scope.select("*", where, params, tail='ORDER BY year, doc, "start" LIMIT ?',
+                        tail_params=[limit])
+    return rows, total
 
 
 # --------------------------------------------------------------------- export
@@ -682,26 +646,35 @@ def drill_claims(df: pd.DataFrame, target: DrillTarget) -> pd.DataFrame:
 def export_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The table as the extractor wrote it: its columns, integer years, no app columns."""
     out = df[list(COLUMNS)].copy()
-    out["year"] = pd.array(out["year"].to_numpy(), dtype="Float64").astype("Int64")
+    out["year"] = pd.array(out["year"].to_numpy(dtype="float64"), dtype="Float64").astype("Int64")
     return out
 
 
-def _csv_bytes(df: pd.DataFrame) -> bytes:
+def _csv_bytes(frames: Iterable[pd.DataFrame], columns: Sequence[str]) -> bytes:
     """CSV in UTF-8 with a BOM (Excel shows the Chinese), text cells formula-safe as the CLI's."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(formula_safe, na_action="ignore")
-    return out.to_csv(index=False).encode("utf-8-sig")
+    out = io.StringIO()
+    out.write("\ufeff")
+    header = True
+    for frame in frames:
+        frame = frame.copy()
+        for column in frame.columns:
+            if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+                frame[column] = frame[column].map(formula_safe, na_action="ignore")
+        frame.to_csv(out, index=False, header=header)
+        header = False
+    if header:  # no rows: the header alone
+        pd.DataFrame(columns=list(columns)).to_csv(out, index=False)
+    return out.getvalue().encode("utf-8")
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The claims as the extractor writes them."""
-    return _csv_bytes(export_frame(df))
+def to_csv_bytes(scope: Scope, batch_rows: int = 65_536) -> bytes:
+    """The filtered claims as the extractor writes them, read from the table in batches."""
+    frames = (export_frame(b) for b in scope.batches("*", 'ORDER BY doc, "start"', batch_rows))
+    return _csv_bytes(frames, COLUMNS)
 
 
-def panel_csv_bytes(df: pd.DataFrame) -> bytes:
-    """The indicator table of these claims (extract.panel, as the CLI's --panel)."""
-    return _csv_bytes(build_panel(df))
-
-
+def panel_csv_bytes(scope: Scope) -> bytes:
+    """The indicator table of the filtered claims (extract.panel, as the CLI's --panel)."""
+    fields = ", ".join(f'"{c}"' for c in INPUT_COLUMNS)
+    claims = scope.select(fields)
+    return _csv_bytes([build_panel(claims)], PANEL_COLUMNS)

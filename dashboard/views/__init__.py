@@ -13,8 +13,6 @@ TAB_CONFLICTS = "冲突 Conflicts"
 TAB_DOCUMENTS = "文档 Documents"
 TAB_UPLOAD = "上传 Add text"
 TAB_ABOUT = "关于 About"
-TABS: tuple[str, ...] = (TAB_CHARTS, TAB_MAP, TAB_TABLE, TAB_CONFLICTS, TAB_DOCUMENTS,
-                         TAB_UPLOAD, TAB_ABOUT)
 
 def customdata(n: int, region=None, indicator=None, year=None, kind=None):
     """Per-point (region, indicator, year, kind) as one object array.

@@ -6,14 +6,17 @@ cite a figure and know how far to trust it without leaving the page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.i18n import label
 from dashboard.views.geomap import BOUNDARY_SOURCE
+
+MAX_LISTED = 200  # documents the sources table lists (each one's text is read for its title)
 
 WHAT = """
 **这是什么 What this is.** 每一行是一条“数字指标”：某地、某年、某项指标的一个数值，
@@ -59,34 +62,39 @@ WRONG = """
 """
 
 
-def document_sources(df: pd.DataFrame, docs: list[str], text_of: Callable[[str], str | None],
-                     dates: dict[str, str]) -> pd.DataFrame:
+def document_sources(scope: data.Scope, docs: Sequence[str],
+                     text_of: Callable[[str], str | None], dates: dict[str, str]) -> pd.DataFrame:
     """One row per document: title (its first line), date, length and claims extracted."""
-    counts = df["doc"].astype(str).value_counts()
+    counts = data.claims_per_doc(scope, docs)
     rows = []
     for doc in docs:
         text = text_of(doc) or ""
         title = next((line.strip() for line in text.splitlines() if line.strip()), "")
         rows.append({"文档 Document": doc, "标题 Title (first line)": title[:60],
                      "日期 Date": dates.get(doc, ""), "字数 Characters": len(text),
-                     "条数 Claims": int(counts.get(doc, 0))})
+                     "条数 Claims": counts.get(doc, 0)})
     return pd.DataFrame(rows)
 
 
-def render_about(df: pd.DataFrame, source: Path, docs: list[str],
+def render_about(scope: data.Scope, source: Path, docs: Sequence[str],
                  text_of: Callable[[str], str | None], dates: dict[str, str]) -> None:
     """The sources panel."""
     st.markdown(WHAT)
-    st.markdown(f"**数据表 Table:** `{source}` · {len(df):,} 条 claims · "
-                f"{df['doc'].nunique():,} 篇文档 documents · "
-                f"{df['region'].nunique():,} 个地区 regions · "
-                f"{df['indicator'].nunique():,} 项指标 indicators")
+    summary = data.table_summary(scope)
+    st.markdown(f"**数据表 Table:** `{source}` · {summary['claims']:,} 条 claims · "
+                f"{summary['docs']:,} 篇文档 documents · "
+                f"{summary['regions']:,} 个地区 regions · "
+                f"{summary['measures']:,} 项指标 indicators")
     st.markdown("**文档来源 Where each document comes from.** 种子文档来自公开的中文新闻与"
                 "政府网站（党报、政府门户），日期取自 `seeds/manifest.csv`，标题为原文首行。 "
                 "The seed documents were collected from public Chinese news and government "
                 "web pages; dates come from `seeds/manifest.csv`, titles are each text's first "
                 "line. Documents added in this session are listed too.")
-    st.dataframe(document_sources(df, docs, text_of, dates), hide_index=True, width="stretch")
+    listed = list(docs[:MAX_LISTED])
+    if len(docs) > len(listed):
+        st.caption(label("docs_listed", shown=f"{len(listed):,}", total=f"{len(docs):,}"))
+    st.dataframe(document_sources(scope, listed, text_of, dates), hide_index=True,
+                 width="stretch")
     st.markdown(f"**地图边界 Map boundaries.** {BOUNDARY_SOURCE} 区县与村镇没有边界，"
                 "若地区表给出坐标则显示为圆点 (districts and villages are shown as dots when the "
                 "region table `extract/data/regions.csv` gives a centroid).")

@@ -1,6 +1,9 @@
-"""The figures: an indicator over the years, regions side by side, a region's profile.
+"""The figures: a measure over the years, regions side by side, a region's profile.
 
-Every point carries (region, indicator, year, kind) as customdata, so a click
+A chart plots one measure (the concept, else the indicator label) and one
+kind of value: a level (with its targets and forecasts beside it, dashed), or
+a growth rate, or a share, never two of them on one axis. Every point
+carries (region, measure, year, kind) as customdata, so a click
 anywhere drills into the same fact. Targets and forecasts are dashed and
 hollow and say so in the legend; a fact stated with different values gets a
 red ✕ at each value instead of one of them being silently plotted.
@@ -31,7 +34,9 @@ LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380,
           "plot_bgcolor": "white", "hovermode": "closest"}
 
 KEY_CHART_INDICATOR = "chart"
+KEY_CHART_KIND = "ckind"
 KEY_CHART_UNIT = "unit"
+KEY_LOG = "log"
 KEY_BAR_YEAR = "bar_year"
 KEY_PROFILE_REGION = "profile"
 KEY_LINE = "line_chart"
@@ -61,7 +66,8 @@ def hover_texts(facts: pd.DataFrame, unit: str) -> list[str]:
     return texts
 
 
-def line_figure(series: pd.DataFrame, indicator: str, unit: str) -> go.Figure:
+def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = False
+                ) -> go.Figure:
     """Indicator over the years, one line per region and kind."""
     divisor, axis_unit = axis_scale(series["value"], unit)
     traces = []
@@ -98,11 +104,13 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str) -> go.Figure:
     fig = go.Figure(data=traces)
     fig.update_layout(**LAYOUT, title=f"{indicator} ({axis_unit})",
                       xaxis={"title": label("year"), "dtick": 1, "gridcolor": "#eee"},
-                      yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee"})
+                      yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee",
+                             "type": "log" if log else "linear"})
     return fig
 
 
-def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int) -> go.Figure:
+def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: bool = False
+               ) -> go.Figure:
     """Regions side by side for one indicator and year; a conflict shows its spread."""
     divisor, axis_unit = axis_scale(values["value"], unit)
     values = values.head(MAX_BARS)
@@ -128,7 +136,8 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int) -> go
             hovertemplate="<b>%{x}</b><br>%{hovertext}<extra></extra>",
         ))
     fig.update_layout(**LAYOUT, barmode="group", title=f"{indicator} · {year} ({axis_unit})",
-                      yaxis={"title": axis_unit, "gridcolor": "#eee"})
+                      yaxis={"title": axis_unit, "gridcolor": "#eee",
+                             "type": "log" if log else "linear"})
     return fig
 
 
@@ -150,49 +159,56 @@ def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
     return fig
 
 
-def render_charts(df: pd.DataFrame) -> None:
-    """Indicator picker, then the line, bar and profile figures, each clickable."""
-    indicators = data.present_values(df["indicator"])
-    if not indicators:
+def render_charts(scope: data.Scope) -> None:
+    """Measure, kind, unit and year pickers, then the line, bar and profile figures."""
+    measures = data.present_values(scope, data.MEASURE)
+    if not measures:
         st.info(label("no_match"))
         return
-    # The default costs a pass over the rows: only look for one when there is no valid choice.
-    if st.session_state.get(KEY_CHART_INDICATOR) not in indicators:
-        st.session_state[KEY_CHART_INDICATOR] = data.best_indicator(df) or indicators[0]
-    pick, unit_pick, year_pick = st.columns([3, 1, 1])
-    indicator = pick.selectbox(label("pick_indicator"), indicators, key=KEY_CHART_INDICATOR)
-    units = data.units_for(df, indicator)
+    # The default costs a query: only look for one when there is no valid choice.
+    if st.session_state.get(KEY_CHART_INDICATOR) not in measures:
+        st.session_state[KEY_CHART_INDICATOR] = data.best_measure(scope) or measures[0]
+    pick, kind_pick, unit_pick, year_pick, scale_pick = st.columns(
+        [3, 1.4, 1, 1, 1], vertical_alignment="bottom")
+    measure = pick.selectbox(label("pick_indicator"), measures, key=KEY_CHART_INDICATOR)
+    # A new measure resets the kind, unit and year that do not fit it.
+    kinds = data.kinds_for(scope, measure)
+    keep_valid(KEY_CHART_KIND, kinds)
+    kind = kind_pick.selectbox(label("pick_kind"), kinds, key=KEY_CHART_KIND,
+                               format_func=kind_name) if kinds else "level"
+    units = data.units_for(scope, measure, kind)
     keep_valid(KEY_CHART_UNIT, units)
     unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""
-    years = data.years_for(df, indicator, unit)
+    years = data.years_for(scope, measure, unit, kind)
     if st.session_state.get(KEY_BAR_YEAR) not in years and years:
-        st.session_state[KEY_BAR_YEAR] = data.busiest_year(df, indicator, unit) or years[0]
+        st.session_state[KEY_BAR_YEAR] = data.busiest_year(scope, measure, unit, kind) or years[0]
     year = year_pick.selectbox(label("pick_year"), years, key=KEY_BAR_YEAR) if years else None
+    log = scale_pick.toggle(label("log_scale"), key=KEY_LOG)
 
     left, right = st.columns(2)
     with left:
         st.markdown(f"##### {label('line_title')}")
-        series = data.indicator_series(df, indicator, unit)
+        series = data.indicator_series(scope, measure, unit, kind)
         if series.empty:
             st.caption(label("no_match"))
         else:
-            st.plotly_chart(line_figure(series, indicator, unit), key=KEY_LINE,
+            st.plotly_chart(line_figure(series, measure, unit, log), key=KEY_LINE,
                             on_select=on_chart_select(KEY_LINE), selection_mode="points",
                             config=plotly_config("line"))
     with right:
         st.markdown(f"##### {label('bar_title')}")
         if year is not None:
-            values = data.regions_in_year(df, indicator, unit, year)
-            st.plotly_chart(bar_figure(values, indicator, unit, year), key=KEY_BAR,
+            values = data.regions_in_year(scope, measure, unit, year, kind)
+            st.plotly_chart(bar_figure(values, measure, unit, year, log), key=KEY_BAR,
                             on_select=on_chart_select(KEY_BAR), selection_mode="points",
                             config=plotly_config("bar"))
 
     st.markdown(f"##### {label('profile_title')}")
-    regions = data.top_regions(df)
+    regions = data.top_regions(scope)
     keep_valid(KEY_PROFILE_REGION, regions)
     region = st.selectbox(label("pick_region"), regions, key=KEY_PROFILE_REGION)
     if region:
-        profile = data.region_profile(df, region)
+        profile = data.region_profile(scope, region)
         st.plotly_chart(profile_figure(profile, region), key=KEY_PROFILE,
                         on_select=on_chart_select(KEY_PROFILE), selection_mode="points",
                         config=plotly_config("profile"))

@@ -20,25 +20,22 @@ from dashboard.views.drilldown import claim_card
 MAX_GROUPS = 20
 
 
-def render_conflicts(df: pd.DataFrame, claims: pd.DataFrame,
-                     text_of: Callable[[str], str | None]) -> None:
-    """Each conflicting fact among the filtered rows, with all its claims, as a row of cards.
+def render_conflicts(scope: data.Scope, text_of: Callable[[str], str | None]) -> None:
+    """Each conflict among the filtered claims, with all its claims, as a row of cards.
 
     The competing claims come from the whole table: a filter on one document
     must not hide the other document's value.
     """
-    ids = df.loc[df[data.CONFLICT_ID] >= 0, data.CONFLICT_ID].unique()
-    groups = len(ids)
+    groups, ids = data.conflict_ids_in(scope, MAX_GROUPS)
     if groups == 0:
         st.success(label("no_conflicts"))
         return
     st.markdown(f"**{groups:,}** · {label('conflicts_intro')}")
-    table = data.conflict_table(claims[claims[data.CONFLICT_ID].isin(ids[:MAX_GROUPS])])
+    table = data.conflict_table(scope, ids)
     for _, rows in table.groupby(data.CONFLICT_ID, sort=False):
         first = rows.iloc[0]
-        year = "" if np.isnan(first["year"]) else f" · {int(first['year'])}"
-        measure = str(first.get("concept") or "") or str(first["indicator"])
-        st.markdown(f"#### {CONFLICT_MARK} {first['region']} · {measure}{year} · "
+        year = "" if pd.isna(first["year"]) else f" · {int(first['year'])}"
+        st.markdown(f"#### {CONFLICT_MARK} {first['region']} · {first['measure']}{year} · "
                     f"{kind_label(str(first['kind']))}")
         st.caption(conflict_summary(rows))
         columns = st.columns(min(len(rows), 4))

@@ -7,7 +7,7 @@ hovering a mark shows what was extracted from it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +16,9 @@ from dashboard import data
 from dashboard.formatting import format_claim_value, highlight_spans
 from dashboard.i18n import PLANNED_KINDS, kind_label, label
 from dashboard.views.drilldown import DOCUMENT_KEY
+
+DOC_SEARCH_KEY = "document_search"
+DOC_MATCHES = 50
 
 
 def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
@@ -35,16 +38,27 @@ def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
     return spans
 
 
-def render_document(df: pd.DataFrame, docs: list[str], text_of: Callable[[str], str | None],
-                    dates: dict[str, str]) -> None:
-    """Pick a document; show its metadata, its claims' count and its marked-up text."""
+def render_document(scope: data.Scope, files: Sequence[str],
+                    text_of: Callable[[str], str | None], dates: dict[str, str]) -> None:
+    """Pick a document; show its metadata, its claims' count and its marked-up text.
+
+    The picker searches: it offers the names that match what was typed (the
+    text files, the session's uploads and the table's documents), not a list
+    of every document of a large corpus.
+    """
+    current = st.session_state.get(DOCUMENT_KEY)
+    typed = st.text_input(label("doc_search"), key=DOC_SEARCH_KEY,
+                          placeholder=label("doc_search_hint")).strip().lower()
+    named = [f for f in files if typed in f.lower()][:DOC_MATCHES]
+    docs = list(dict.fromkeys([*([current] if current else []), *named,
+                               *data.docs_matching(scope, typed, DOC_MATCHES)]))
     if not docs:
-        st.info(label("no_data"))
+        st.info(label("no_data") if not typed else label("no_match"))
         return
-    if st.session_state.get(DOCUMENT_KEY) not in docs:
+    if current not in docs:
         st.session_state[DOCUMENT_KEY] = docs[0]
     doc = st.selectbox(label("pick_document"), docs, key=DOCUMENT_KEY)
-    claims = df[df["doc"] == doc]
+    claims = data.document_claims(scope, doc)
     text = text_of(doc)
     date = dates.get(doc) or next(iter(claims["doc_date"].astype(str)), "")
     st.caption(f"{doc} · {label('doc_date')}: {date or '—'} · {len(claims)} {label('claims')}"

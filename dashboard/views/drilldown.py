@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +17,7 @@ from dashboard.data import (
     CONFLICT_ID,
     LOW_CONFIDENCE,
     DrillTarget,
+    Scope,
     drill_claims,
     drill_from_selection,
 )
@@ -61,7 +61,7 @@ def claim_card(row: pd.Series, text_of: Callable[[str], str | None], conflict: b
                                str(row["kind"]))
     with st.container(border=True):
         st.markdown(f"**{value}** · {row['region']} · {row['indicator']}"
-                    + (f" · {int(row['year'])}" if not np.isnan(row["year"]) else ""))
+                    + (f" · {int(row['year'])}" if not pd.isna(row["year"]) else ""))
         badges = claim_badges(str(row["kind"]), float(row["confidence"]), LOW_CONFIDENCE, conflict)
         if badges:
             st.caption(" · ".join(badges))
@@ -81,33 +81,40 @@ def claim_fields(row: pd.Series) -> pd.DataFrame:
         "qualifier": row["qualifier"], "kind": kind_label(str(row["kind"])),
         "region": row["region"], "region_code": row["region_code"],
         "region_level": row["region_level"], "province": row["province"],
-        "year": "" if np.isnan(row["year"]) else int(row["year"]),
-        "indicator": row["indicator"], "category": category_label(str(row["category"])),
+        "year": "" if pd.isna(row["year"]) else int(row["year"]),
+        "indicator": row["indicator"], "concept": row["concept"],
+        "category": category_label(str(row["category"])),
         "confidence": round(float(row["confidence"]), 3), "doc": row["doc"],
         "start": int(row["start"]), "end": int(row["end"]), "doc_date": row["doc_date"],
     }
     return pd.DataFrame({"field": list(shown), "value": [str(v) for v in shown.values()]})
 
 
-def render_drilldown(df: pd.DataFrame, text_of: Callable[[str], str | None]) -> None:
+def render_drilldown(scope: Scope, text_of: Callable[[str], str | None]) -> None:
     """The panel under the charts: sentences for the last clicked fact, side by side."""
     target: DrillTarget | None = st.session_state.get(DRILL_KEY)
     st.subheader(label("drill_title"))
     if target is None:
         st.caption(label("drill_hint"))
         return
-    rows = drill_claims(df, target)
+    rows, total = drill_claims(scope, target, MAX_CARDS)
+    heading = target.describe()
+    if target.claim_id is not None and len(rows):  # a table row: name the claim's fact
+        first = rows.iloc[0]
+        heading = DrillTarget(region=str(first["region"]), measure=str(first["measure"]),
+                              year=None if pd.isna(first["year"]) else int(first["year"])
+                              ).describe()
     head, close = st.columns([5, 1])
-    head.markdown(f"**{target.describe()}** — {len(rows)} {label('claims')}")
+    head.markdown(f"**{heading}** — {total:,} {label('claims')}"
+                  + (f" ({label('first_shown', n=MAX_CARDS)})" if total > len(rows) else ""))
     close.button("关闭 Close", icon=":material/close:", key="drill_close", on_click=set_drill,
                  args=(None,))
     if rows.empty:
         st.info(label("no_match"))
         return
     conflicting = rows[CONFLICT_ID].to_numpy() >= 0
-    shown = rows.head(MAX_CARDS)
-    columns = st.columns(min(len(shown), 3))
-    for i, (_, row) in enumerate(shown.iterrows()):
+    columns = st.columns(min(len(rows), 3))
+    for i, (_, row) in enumerate(rows.iterrows()):
         with columns[i % len(columns)]:
             claim_card(row, text_of, bool(conflicting[i]))
             st.button("打开文档 Open document", icon=":material/description:",

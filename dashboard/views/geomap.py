@@ -72,9 +72,9 @@ def map_figure(per_province: pd.DataFrame, points: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def render_map(df: pd.DataFrame, region_table: pd.DataFrame) -> None:
+def render_map(scope: data.Scope) -> None:
     """The map tab; clicking a province or a dot opens its claims in the drill-down."""
-    per_province, points = data.map_counts(df, region_table)
+    per_province, points = data.map_counts(scope)
     if per_province.empty and points.empty:
         st.info(label("no_match"))
     st.plotly_chart(map_figure(per_province, points), key=KEY_MAP,

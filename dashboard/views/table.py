@@ -1,8 +1,8 @@
-"""The filtered claims as a table; a selected row opens the drill-down.
+"""The filtered claims as a table, a page at a time; a selected row opens the drill-down.
 
-A million rows cannot go to the browser on every rerun, so the table shows the
-first rows (most confident first) and says how many there are; the CSV
-download carries all of them.
+A million rows cannot go to the browser on every rerun, so the table asks the
+store for one page and says how many rows there are; the CSV download
+carries all of them.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dashboard.i18n import category_label, kind_label, label
 from dashboard.views.drilldown import set_drill
 
 KEY_TABLE = "claims_table"
+KEY_PAGE = "page"
 SHOWN_IDS_KEY = "claims_table_ids"
-MAX_ROWS = 500
+PAGE_ROWS = 500
 
 
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -32,12 +33,13 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
             df["value"], df["unit"].astype(str), df["qualifier"].astype(str),
             df["kind"].astype(str), low, conflict, strict=True)
     ]
-    year = df["year"].to_numpy()
+    year = df["year"].to_numpy(dtype="float64")
     return pd.DataFrame({
         label("region"): df["region"].astype(str).to_numpy(),
         label("year"): pd.array(np.where(np.isnan(year), np.nan, year), dtype="Float64")
         .astype("Int64"),
         label("indicator"): df["indicator"].astype(str).to_numpy(),
+        label("concept"): df["concept"].astype(str).to_numpy(),
         label("value"): values,
         label("kind"): [kind_label(k) for k in df["kind"].astype(str)],
         label("category"): [category_label(c) for c in df["category"].astype(str)],
@@ -54,14 +56,24 @@ def _on_row_select() -> None:
     rows = (selection or {}).get("selection", {}).get("rows", [])
     ids = st.session_state.get(SHOWN_IDS_KEY, [])
     if rows and rows[0] < len(ids):
-        set_drill(data.DrillTarget(claim_id=int(ids[rows[0]])))
+        set_drill(data.DrillTarget(claim_id=str(ids[rows[0]])))
 
 
-def render_table(df: pd.DataFrame) -> None:
-    """First rows of the filtered table, selectable."""
-    shown = df.head(MAX_ROWS)
+def render_table(scope: data.Scope) -> None:
+    """One page of the filtered claims, selectable, with a page picker when there are more."""
+    total = data.claim_count(scope)
+    pages = max(1, -(-total // PAGE_ROWS))
+    page = 1
+    if pages > 1:
+        if st.session_state.get(KEY_PAGE, 1) > pages:
+            st.session_state[KEY_PAGE] = 1
+        page = int(st.number_input(label("page"), min_value=1, max_value=pages, step=1,
+                                   key=KEY_PAGE))
+    shown = data.claims_page(scope, (page - 1) * PAGE_ROWS, PAGE_ROWS)
     st.session_state[SHOWN_IDS_KEY] = shown[data.CLAIM_ID].tolist()
-    st.caption(label("showing_rows", shown=f"{len(shown):,}", total=f"{len(df):,}")
+    first = (page - 1) * PAGE_ROWS + 1 if len(shown) else 0
+    st.caption(label("showing_page", first=f"{first:,}", last=f"{first + len(shown) - 1:,}"
+                     if len(shown) else "0", total=f"{total:,}")
                + f" · {LOW_MARK} " + label("low_conf_mark")
                + f" · {CONFLICT_MARK} " + label("conflict_mark"))
     st.dataframe(display_frame(shown), key=KEY_TABLE, on_select=_on_row_select,

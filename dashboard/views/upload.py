@@ -23,7 +23,9 @@ from extract.read import ReadError, decode
 UPLOADS_KEY = "uploads"
 MESSAGE_KEY = "upload_messages"
 PROBLEMS_KEY = "upload_problems"  # files refused or repaired by the decoder
-BUNDLED_KEY = "bundled_docs"  # names of the documents in the opened table
+# The app puts here a function: text -> names of the table's documents (and text files)
+# containing it, so an upload never takes a name the table already uses.
+NAMES_LIKE_KEY = "names_like"
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,10 @@ def _extract_submitted() -> None:
     name = (st.session_state.get("paste_name") or "").strip() or "pasted.txt"
     if pasted.strip() and not _over_limit(name, len(pasted.encode("utf-8")), problems):
         texts.append((name, pasted))
-    taken = set(st.session_state.get(BUNDLED_KEY, ())) | {d.doc for d in uploaded_docs()}
+    names_like: Callable[[str], set[str]] = st.session_state.get(NAMES_LIKE_KEY, lambda _: set())
+    taken = {d.doc for d in uploaded_docs()}
+    for doc, _ in texts:
+        taken |= names_like(doc.rpartition(".")[0] or doc)
     named = []
     for doc, text in texts:
         unique = unique_name(doc, taken)

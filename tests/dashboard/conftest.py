@@ -34,15 +34,15 @@ def fixture_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZHIBIAO_REGIONS", str(REGIONS_CSV))
 
 
-@pytest.fixture
-def corpus():
-    """The fixture table loaded as the app loads it."""
+@pytest.fixture(scope="session")
+def scope():
+    """The fixture table opened as the app opens it, with no filter."""
     from dashboard import data
 
-    return data.load_corpus(CLAIMS_CSV, REGIONS_CSV)
+    return data.with_facts(data.Scope(data.load_source(CLAIMS_CSV, REGIONS_CSV)))
 
 
-@pytest.fixture
-def claims(corpus):
-    """The fixture claims frame."""
-    return corpus.claims
+@pytest.fixture(scope="session")
+def claims(scope):
+    """Every row of the fixture table, as the claims view gives them."""
+    return scope.select("*", tail='ORDER BY doc, "start"')

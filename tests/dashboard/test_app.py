@@ -103,7 +103,7 @@ def test_sidebar_offers_the_claims_and_the_indicator_table() -> None:
 
 @pytest.mark.usefixtures("fixture_env")
 def test_chart_click_opens_the_source_sentences_with_the_number_marked() -> None:
-    target = DrillTarget(region="北京市", indicator="常住人口", year=2022, kind="level")
+    target = DrillTarget(region="北京市", measure="常住人口", year=2022, kind="level")
     at = run_app(state={"drill": target})
     body = html_of(at)
     assert "<mark class='zb-quote'>2184.3万人</mark>" in body
@@ -117,11 +117,14 @@ def test_chart_click_opens_the_source_sentences_with_the_number_marked() -> None
 
 @pytest.mark.usefixtures("fixture_env")
 def test_table_row_drill_shows_that_claim_first() -> None:
-    at = run_app(query={TAB_KEY: TAB_TABLE}, state={"drill": DrillTarget(claim_id=21)})
+    at = run_app(query={TAB_KEY: TAB_TABLE},
+                 state={"drill": DrillTarget(claim_id="fx_jiangjin.txt:98")})
     assert at.dataframe(key="claims_table").value.shape[0] == 23
     marks = [h for h in html_blocks(at) if "zb-quote" in h]
     assert "1800亿元" in marks[0]
     assert any("目标 target" in c.value for c in at.caption)
+    # The heading names the claim's fact, not an empty target.
+    assert any(m.value.startswith("**江津区 · 地区生产总值 · 2026**") for m in at.markdown)
 
 
 @pytest.mark.usefixtures("fixture_env")
