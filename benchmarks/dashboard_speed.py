@@ -1,25 +1,31 @@
-"""How fast the dashboard is on a 1,000,000-claim table. Prints figures; asserts nothing.
+"""How fast the dashboard is on a 1,000,000-claim table, from a store and from a CSV.
 
     python -m benchmarks.dashboard_speed [--rows N]
 
 Builds a synthetic table with the real columns (regions, indicators, units and
-kinds drawn from realistic lists), writes it as the extractor would (CSV with
-BOM), then times, in one process:
+kinds drawn from realistic lists) and writes it twice, as the extractor would:
+a store (`-o corpus.duckdb`) and a CSV. For each, a fresh Python process
+opens the app with Streamlit's AppTest and reports:
 
-- load: reading and preparing the table (done once per process, then cached);
-- first render, cold: a new session in a fresh process (includes the load);
-- first render, warm: a new session once the table is cached;
-- filter change: one sidebar filter changed, server time of the rerun;
-- data functions: the filter and aggregates a rerun calls, without Streamlit.
+- first render, cold: the first session of a fresh process (opening the table,
+  finding its conflicts, drawing the page);
+- first render, new session: once the table is open;
+- filter change: one sidebar filter changed, server time of the rerun
+  (median and max over a dozen changes);
+- RSS: the process's memory after all of it, and at its peak.
 
-Targets from the issue: first render under 3 s, filter change under 300 ms.
+Prints figures, asserts nothing. Targets from the issues: first render under
+3 s, filter change under 400 ms, RSS under 600 MB at a million claims.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import json
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -104,84 +110,107 @@ def synthetic_claims(rows: int, seed: int = 7) -> pd.DataFrame:
     return frame[list(COLUMNS)]
 
 
-def timed(fn, repeat: int = 1) -> float:
-    """Median wall time of `fn` over `repeat` calls, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def write_store(claims: pd.DataFrame, path: Path) -> None:
+    """The table as the CLI leaves a store: its claims and the indicator table built."""
+    from extract.store import Store
+
+    store = Store(path)
+    try:
+        store.add_table(claims)
+        store.rebuild_indicators()
+    finally:
+        store.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
+CHANGES: tuple[tuple[str, list[str]], ...] = (
+    ("region", ["天津市"]), ("region", ["北京市", "重庆市"]), ("kind", ["target"]),
+    ("region", []), ("indicator", ["常住人口"]), ("kind", []), ("category", ["economy"]),
+    ("region", ["江津区"]), ("category", []), ("indicator", []), ("region", ["广东省"]),
+    ("region", []),
+)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(path: Path) -> dict[str, float]:
+    """In this (fresh) process: the figures above for the app opened on `path`."""
+    import os
 
     from streamlit.testing.v1 import AppTest
 
     from dashboard import data
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "claims.csv"
-        t0 = time.perf_counter()
-        synthetic_claims(args.rows).to_csv(path, index=False, encoding="utf-8-sig")
-        print(f"synthetic table: {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB CSV, "
-              f"built in {time.perf_counter() - t0:.1f} s")
-        os.environ[data.CLAIMS_ENV] = str(path)
-        os.environ[data.DOCS_ENV] = tmp
+    os.environ[data.CLAIMS_ENV] = str(path)
+    os.environ[data.DOCS_ENV] = str(path.parent)
 
-        load = timed(lambda: data.load_corpus(path))
-        print(f"load + prepare (once per process):   {load:6.2f} s")
+    def first_render() -> AppTest:
+        at = AppTest.from_file(str(APP), default_timeout=300)
+        at.run()
+        assert not at.exception, at.exception
+        return at
 
-        def first_render() -> AppTest:
-            at = AppTest.from_file(str(APP), default_timeout=120)
-            at.run()
-            assert not at.exception, at.exception
-            return at
-
+    start = time.perf_counter()
+    first_render()
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(3):
         start = time.perf_counter()
-        first_render()
-        cold = time.perf_counter() - start
-        print(f"first render, cold process (incl. load): {cold:6.2f} s")
+        at = first_render()
+        warm.append(time.perf_counter() - start)
+    changes = []
+    for key, value in CHANGES:
+        widget = at.multiselect(key=key).set_value(value)
+        start = time.perf_counter()
+        widget.run()
+        changes.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    return {"cold_s": cold, "session_s": statistics.median(warm),
+            "filter_median_ms": statistics.median(changes) * 1000,
+            "filter_max_ms": max(changes) * 1000, "rss_mb": rss_mb(),
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
-        warm_times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            at = first_render()
-            warm_times.append(time.perf_counter() - start)
-        print(f"first render, new session (cached):  {statistics.median(warm_times):6.2f} s")
 
-        changes = [("region", ["天津市"]), ("region", ["北京市", "重庆市"]), ("kind", ["target"]),
-                   ("region", []), ("indicator", ["常住人口"]), ("kind", [])]
-        change_times = []
-        for key, value in changes:
-            widget = at.multiselect(key=key).set_value(value)
-            start = time.perf_counter()
-            widget.run()
-            change_times.append(time.perf_counter() - start)
-            assert not at.exception, at.exception
-            print(f"  {key}={value}: {change_times[-1]:.3f} s")
-        print(f"filter change (AppTest rerun): median {statistics.median(change_times):.3f} s, "
-              f"max {max(change_times):.3f} s over {len(change_times)} changes")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
 
-        corpus = data.load_corpus(path)
-        claims = corpus.claims
-        facts = data.region_facts(claims)
-        tianjin = data.Filters(regions=("天津市",))
-        mask_t = timed(lambda: data.apply_filters(claims, tianjin, facts), repeat=5)
-        filtered = data.apply_filters(claims, tianjin, facts)
-        series_t = timed(lambda: data.indicator_series(filtered, "地区生产总值", "元"), repeat=5)
-        bars_t = timed(lambda: data.regions_in_year(filtered, "地区生产总值", "元", 2020),
-                       repeat=5)
-        map_t = timed(lambda: data.map_counts(filtered, corpus.region_table), repeat=5)
-        print(f"data functions: filter {mask_t * 1000:.0f} ms, line series "
-              f"{series_t * 1000:.0f} ms, bars {bars_t * 1000:.0f} ms, map counts "
-              f"{map_t * 1000:.0f} ms")
-        csv_t = timed(lambda: data.to_csv_bytes(filtered))
-        print(f"CSV download of {len(filtered):,} filtered rows (on click, off the rerun): "
-              f"{csv_t:.2f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        claims = synthetic_claims(args.rows)
+        csv_path, store_path = Path(tmp) / "claims.csv", Path(tmp) / "corpus.duckdb"
+        claims.to_csv(csv_path, index=False, encoding="utf-8-sig")
+        write_store(claims, store_path)
+        del claims
+        print(f"synthetic table: {args.rows:,} rows; CSV {csv_path.stat().st_size / 1e6:.0f} MB, "
+              f"store {store_path.stat().st_size / 1e6:.0f} MB; built in "
+              f"{time.perf_counter() - t0:.1f} s")
+        results = {}
+        for name, path in (("store", store_path), ("csv", csv_path)):
+            out = subprocess.run([sys.executable, "-m", "benchmarks.dashboard_speed",
+                                  "--measure", str(path)], capture_output=True, text=True,
+                                 check=True, cwd=ROOT)
+            results[name] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{'':28}{'store':>10}{'CSV':>10}")
+        for key, title, unit in (
+                ("cold_s", "first render, cold process", "s"),
+                ("session_s", "first render, new session", "s"),
+                ("filter_median_ms", f"filter change, median of {len(CHANGES)}", "ms"),
+                ("filter_max_ms", "filter change, max", "ms"),
+                ("rss_mb", "server RSS after", "MB"), ("peak_rss_mb", "server RSS peak", "MB")):
+            print(f"{title + ' (' + unit + ')':28}" + "".join(
+                f"{results[n][key]:10.2f}" if unit == "s" else f"{results[n][key]:10.0f}"
+                for n in ("store", "csv")))
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ def main() -> None:
 
     st.title(label("title"))
     st.caption(label("subtitle"))
-    total = data.claim_count(scope)
+    total = options.n_claims
     if total == 0:
         problem = source.problem or "empty"
         key = {"missing": "missing_table", "empty": "empty_table"}.get(problem, "unreadable_table")

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.source import Source, Uploads, batches, open_source, run
+from dashboard.source import FACT_KEY, Source, Uploads, batches, open_source, run
 from extract import read as reader
 from extract.columns import COLUMNS
 from extract.panel import INPUT_COLUMNS, PANEL_COLUMNS, TOLERANCE, build_panel
@@ -196,23 +196,40 @@ class Scope:
         return conds, params
 
     def select(self, what: str, where: str = "", params: Sequence[Any] = (), tail: str = "",
-               tail_params: Sequence[Any] = ()) -> pd.DataFrame:
-        """`SELECT what FROM rel WHERE <filters> AND where tail` as a frame."""
-        sql, args = self._sql(what, where, params, tail, tail_params)
+               tail_params: Sequence[Any] = (), conflicts: bool = False) -> pd.DataFrame:
+        """`SELECT what FROM rel WHERE <filters> AND where tail` as a frame.
+
+        With `conflicts` the rows carry their `conflict_id` (a join: only the
+        queries that show conflicts ask for it).
+        """
+        sql, args = self.sql(what, where, params, tail, tail_params,
+                              "crel" if conflicts else "rel")
+        return run(self.source, self.uploads, sql, args)
+
+    def rows(self, where: str = "", params: Sequence[Any] = (), order: str = 'doc, "start"',
+             limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """Whole claims in `order` with their `conflict_id`: the rows are picked (and cut
+        to `limit`) first, and the conflicts joined to those alone."""
+        cut = " LIMIT ? OFFSET ?" if limit is not None else ""
+        inner, args = self.sql("*", where, params, f"ORDER BY {order}{cut}",
+                                [limit, offset] if limit is not None else [], "rel")
+        sql = (f"SELECT r.*, coalesce(k.conflict_id, -1) AS conflict_id FROM ({inner}) r "
+               f"LEFT JOIN conflict_keys k USING ({FACT_KEY}) ORDER BY {order}")
         return run(self.source, self.uploads, sql, args)
 
     def batches(self, what: str, tail: str = "", rows: int = 65_536) -> Iterator[pd.DataFrame]:
         """The same as select, in frames of at most `rows` rows (for downloads)."""
-        sql, args = self._sql(what, "", (), tail, ())
+        sql, args = self.sql(what, "", (), tail, (), "rel")
         return batches(self.source, self.uploads, sql, args, rows)
 
-    def _sql(self, what: str, where: str, params: Sequence[Any], tail: str,
-             tail_params: Sequence[Any]) -> tuple[str, list[Any]]:
+    def sql(self, what: str, where: str, params: Sequence[Any], tail: str,
+            tail_params: Sequence[Any], frm: str) -> tuple[str, list[Any]]:
+        """`SELECT what FROM frm WHERE <filters> AND where tail` and its parameters."""
         conds, args = self.conditions()
         if where:
             conds.append(where)
             args.extend(params)
-        sql = f"SELECT {what} FROM rel"
+        sql = f"SELECT {what} FROM {frm}"
         if conds:
             sql += " WHERE " + " AND ".join(f"({c})" for c in conds)
         return f"{sql} {tail}", [*args, *tail_params]
@@ -245,6 +262,8 @@ class FilterOptions:
     categories: list[str]
     kinds: list[str]
     n_docs: int
+    n_claims: int
+    top_docs: list[str]  # the documents with the most claims, offered before any search
 
 
 def present_values(scope: Scope, column: str, where: str = "",
@@ -258,7 +277,8 @@ def present_values(scope: Scope, column: str, where: str = "",
 
 def filter_options(scope: Scope) -> FilterOptions:
     """Sidebar choices: regions grouped by province, years, and the other facets."""
-    span = scope.select("min(year) AS lo, max(year) AS hi, count(DISTINCT doc) AS docs")
+    span = scope.select("min(year) AS lo, max(year) AS hi, count(DISTINCT doc) AS docs, "
+                        "count(*) AS claims")
     lo, hi = span.iat[0, 0], span.iat[0, 1]
     year_range = None if pd.isna(lo) else (int(lo), int(hi))
     regions, labels = region_hierarchy(scope.facts, scope.source.region_table)
@@ -267,7 +287,8 @@ def filter_options(scope: Scope) -> FilterOptions:
     return FilterOptions(
         regions=regions, region_labels=labels, year_range=year_range,
         measures=present_values(scope, MEASURE), categories=present_values(scope, "category"),
-        kinds=kinds, n_docs=int(span.iat[0, 2]),
+        kinds=kinds, n_docs=int(span.iat[0, 2]), n_claims=int(span.iat[0, 3]),
+        top_docs=docs_matching(scope, ""),
     )
 
 
@@ -372,19 +393,47 @@ def chart_kinds(kind: str) -> list[str]:
     return list(CHART_KINDS.get(kind, (kind,)))
 
 
-def kinds_for(scope: Scope, measure: str) -> list[str]:
+def measure_facets(scope: Scope, measure: str) -> pd.DataFrame:
+    """Per kind, unit and year of one measure: its claims and the regions they cover.
+
+    One small query from which the chart's kind, unit and year choices are all read.
+    """
+    return scope.select("kind, unit, year, count(*) AS n, count(DISTINCT region) AS regions",
+                        "measure = ?", [measure], tail="GROUP BY kind, unit, year")
+
+
+def kinds_for(facets: pd.DataFrame) -> list[str]:
     """Chart kinds a measure has claims of: level first, then the rates."""
-    present = set(present_values(scope, "kind", "measure = ?", [measure]))
+    present = set(facets["kind"])
     shown = [k for k, members in CHART_KINDS.items() if present & set(members)]
     return shown or sorted(present)
 
 
-def units_for(scope: Scope, measure: str, kind: str | None = None) -> list[str]:
+def _of_kind(facets: pd.DataFrame, kind: str | None) -> pd.DataFrame:
+    return facets if kind is None else facets[facets["kind"].isin(chart_kinds(kind))]
+
+
+def units_for(facets: pd.DataFrame, kind: str | None = None) -> list[str]:
     """Units a measure is stated in, most common first (亿元 and % never share an axis)."""
-    if kind is None:
-        return present_values(scope, "unit", "measure = ?", [measure])
-    return present_values(scope, "unit", "measure = ? AND list_contains(?, kind)",
-                          [measure, chart_kinds(kind)])
+    counts = _of_kind(facets, kind).groupby("unit")["n"].sum()
+    counts = counts[counts.index != ""].sort_index().sort_values(ascending=False, kind="stable")
+    return [str(u) for u in counts.index]
+
+
+def years_for(facets: pd.DataFrame, unit: str, kind: str = "level") -> list[int]:
+    """Years with a claim for the measure in this unit and kind, newest first."""
+    rows = _of_kind(facets, kind)
+    years = rows.loc[(rows["unit"] == unit) & rows["year"].notna(), "year"]
+    return sorted({int(y) for y in years}, reverse=True)
+
+
+def busiest_year(facets: pd.DataFrame, unit: str, kind: str = "level") -> int | None:
+    """The year with values for the most regions: the bar chart's opening year."""
+    rows = facets[(facets["kind"] == kind) & (facets["unit"] == unit) & facets["year"].notna()]
+    if rows.empty:
+        return None
+    per_year = rows.groupby("year")["regions"].sum()
+    return int(per_year[per_year == per_year.max()].index.max())
 
 
 def best_measure(scope: Scope) -> str | None:
@@ -426,7 +475,7 @@ def fact_summary(scope: Scope, keys: Sequence[str], where: str = "",
     """
     key_list = ", ".join(keys)
     return scope.select(f"{key_list}, {_FACT_AGGREGATES}", where, params,
-                        tail=f"GROUP BY {key_list} ORDER BY {key_list}")
+                        tail=f"GROUP BY {key_list} ORDER BY {key_list}", conflicts=True)
 
 
 def indicator_series(scope: Scope, measure: str, unit: str, kind: str = "level"
@@ -439,30 +488,11 @@ def indicator_series(scope: Scope, measure: str, unit: str, kind: str = "level"
     return out
 
 
-def regions_in_year(scope: Scope, measure: str, unit: str, year: int, kind: str = "level"
-                    ) -> pd.DataFrame:
-    """Per region and kind: the measure's value in one year, for the bar chart."""
-    out = fact_summary(scope, ["region", "kind"],
-                       "measure = ? AND unit = ? AND list_contains(?, kind) AND year = ?",
-                       [measure, unit, chart_kinds(kind), year])
-    return out.sort_values("value", ascending=False, kind="stable")
-
-
-def years_for(scope: Scope, measure: str, unit: str, kind: str = "level") -> list[int]:
-    """Years with a claim for the measure, newest first."""
-    frame = scope.select("DISTINCT year", "measure = ? AND unit = ? AND list_contains(?, kind) "
-                         "AND year IS NOT NULL", [measure, unit, chart_kinds(kind)],
-                         tail="ORDER BY year DESC")
-    return [int(y) for y in frame["year"]]
-
-
-def busiest_year(scope: Scope, measure: str, unit: str, kind: str = "level") -> int | None:
-    """The year with values for the most regions: the bar chart's opening year."""
-    frame = scope.select("year, count(DISTINCT region) AS n",
-                         "measure = ? AND unit = ? AND kind = ? AND year IS NOT NULL",
-                         [measure, unit, kind], tail="GROUP BY year ORDER BY n DESC, year DESC "
-                         "LIMIT 1")
-    return int(frame["year"].iat[0]) if len(frame) else None
+def regions_in_year(series: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per region and kind: the value in one year, for the bar chart (the line chart's
+    facts of that year: the same groups, so the same values)."""
+    out = series[series["year"] == year].drop(columns="year")
+    return out.sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def region_profile(scope: Scope, region: str) -> pd.DataFrame:
@@ -516,9 +546,8 @@ def table_summary(scope: Scope) -> dict[str, int]:
 
 
 def claims_page(scope: Scope, offset: int, limit: int) -> pd.DataFrame:
-    """One page of the filtered claims, in document order."""
-    return scope.select("*", tail='ORDER BY doc, "start" LIMIT ? OFFSET ?',
-                        tail_params=[limit, offset])
+    """One page of the filtered claims, in document order, with their conflicts."""
+    return scope.rows(limit=limit, offset=offset)
 
 
 def document_claims(scope: Scope, doc: str) -> pd.DataFrame:
@@ -538,7 +567,9 @@ def claims_per_doc(scope: Scope, docs: Sequence[str]) -> dict[str, int]:
 
 def conflict_ids_in(scope: Scope, limit: int) -> tuple[int, list[int]]:
     """(how many conflicts the filtered claims take part in, the first `limit` of them)."""
-    frame = scope.select("DISTINCT conflict_id", "conflict_id >= 0", tail="ORDER BY conflict_id")
+    sql, args = scope.sql("DISTINCT k.conflict_id", "", (), "ORDER BY k.conflict_id", (),
+                           f"rel JOIN conflict_keys k USING ({FACT_KEY})")
+    frame = run(scope.source, scope.uploads, sql, args)
     ids = [int(i) for i in frame["conflict_id"]]
     return len(ids), ids[:limit]
 
@@ -546,8 +577,10 @@ def conflict_ids_in(scope: Scope, limit: int) -> tuple[int, list[int]]:
 def conflict_table(scope: Scope, ids: Sequence[int]) -> pd.DataFrame:
     """All claims of the given conflicts (from the whole table: a filter on one document
     must not hide the other document's value), grouped for side-by-side display."""
-    return scope.unfiltered().select("*", "list_contains(?, conflict_id)", [list(ids)],
-                                     tail='ORDER BY conflict_id, value, doc, "start"')
+    return run(scope.source, scope.uploads,
+               "SELECT rel.*, k.conflict_id FROM rel JOIN (SELECT * FROM conflict_keys WHERE "
+               f"list_contains(?, conflict_id)) k USING ({FACT_KEY}) "
+               'ORDER BY conflict_id, value, doc, "start"', [list(ids)])
 
 
 # ---------------------------------------------------------------- drill-down
@@ -610,7 +643,7 @@ def drill_claims(scope: Scope, target: DrillTarget, limit: int = 200
     region, measure and year, so a conflicting sentence is never hidden.
     """
     if target.claim_id is not None:
-        picked = scope.unfiltered().select("*", "claim_id = ?", [target.claim_id])
+        picked = scope.unfiltered().rows("claim_id = ?", [target.claim_id])
         if picked.empty:
             return picked, 0
         row = picked.iloc[0]
@@ -635,8 +668,7 @@ def drill_claims(scope: Scope, target: DrillTarget, limit: int = 200
         params.append(target.year)
     where = " AND ".join(conds)
     total = int(scope.value("count(*)", where, params) or 0)
-    rows = scope.select("*", where, params, tail='ORDER BY year, doc, "start" LIMIT ?',
-                        tail_params=[limit])
+    rows = scope.rows(where, params, order='year, doc, "start"', limit=limit)
     return rows, total
 
 

@@ -10,10 +10,14 @@ memory does not grow with the table or with the number of sessions.
 
 Every form arrives under one normalised view `claims` with the SPEC columns
 and extras, a `measure` (the concept, else the indicator label, as the
-indicator table keys it), a `claim_id` (document:offset, the indicator
-table's id) and a `conflict_id` (extract.panel's rule, computed once here).
-A session's uploaded texts are small frames registered on that session's own
-cursor, joined to the table for its queries only.
+indicator table keys it) and a `claim_id` (document:offset, the indicator
+table's id). Conflicts are a small table of the facts (region, code, year,
+measure, kind, unit) stated with conflicting values, numbered: a store's own
+indicator table says which (the extractor worked it out when it wrote the
+store), other tables get extract.panel's rule run once at opening. Queries
+that show conflicts join that table after filtering, so the rest never pay
+for it. A session's uploaded texts are small frames registered on that
+session's own cursor, joined to the table for its queries only.
 """
 
 from __future__ import annotations
@@ -30,12 +34,12 @@ import pandas as pd
 
 from extract import store
 from extract.columns import COLUMNS
-from extract.panel import INPUT_COLUMNS, conflict_groups
+from extract.panel import INPUT_COLUMNS, KEY, conflict_groups
 
 INTEGER_COLUMNS = ("start", "end")
 NUMBER_COLUMNS = ("value", "year", "confidence")
-# The claims view's columns: the extractor's, then the ones the dashboard adds.
-VIEW_COLUMNS: tuple[str, ...] = (*COLUMNS, "measure", "claim_id", "conflict_id")
+# What identifies one fact, as the indicator table keys it; quoted for SQL.
+FACT_KEY = ", ".join(f'"{c}"' for c in KEY)
 
 
 class SourceError(Exception):
@@ -81,6 +85,14 @@ def normalised_query(present: Sequence[str], relation: str) -> str:
             f"FROM (SELECT {', '.join(parts)} FROM {relation})")
 
 
+def store_query() -> str:
+    """The claims view over a store: its columns are already the dashboard's, so only
+    the measure is added (every query then reads them as they are stored)."""
+    columns = ", ".join("year::DOUBLE AS year" if c == "year" else quoted(c) for c in COLUMNS)
+    return (f"SELECT {columns}, CASE WHEN concept <> '' THEN concept ELSE indicator END "
+            "AS measure, claim_id FROM src.claims")
+
+
 def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
     return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
 
@@ -89,15 +101,23 @@ def _inputs_query(relation: str, where: str = "") -> str:
     """The narrow projection extract.panel reads, the sentence as a hash (only compared)."""
     fields = ", ".join("hash(sentence) AS sentence" if c == "sentence" else quoted(c)
                        for c in INPUT_COLUMNS)
-    return f"SELECT claim_id, {fields} FROM {relation} WHERE year IS NOT NULL {where}"
+    return f"SELECT measure, {fields} FROM {relation} WHERE year IS NOT NULL {where}"
 
 
-def _conflicts_of(table: pd.DataFrame, offset: int = 0) -> pd.DataFrame:
-    """(claim_id, conflict_id) of the claims in a conflict, numbered from `offset`."""
-    ids = conflict_groups(table)
+def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """A query's rows with strings as categoricals (a fraction of the memory of objects)."""
+    return con.sql(sql).to_arrow_table().to_pandas(strings_to_categorical=True)
+
+
+def conflict_keys(claims: pd.DataFrame, offset: int = 0) -> pd.DataFrame:
+    """The facts among `claims` stated with conflicting values (extract.panel's rule),
+    numbered from `offset`: one row per fact, its key and `conflict_id`."""
+    ids = conflict_groups(claims)
     hit = ids >= 0
-    return pd.DataFrame({"claim_id": table["claim_id"].to_numpy()[hit].astype(str),
-                         "conflict_id": (ids[hit] + offset).astype("int64")})
+    keys = pd.DataFrame({c: np.asarray(claims[c], dtype=object)[hit] for c in KEY})
+    keys["year"] = keys["year"].astype("float64")
+    keys["conflict_id"] = (ids[hit] + offset).astype("int64")
+    return keys.drop_duplicates("conflict_id").reset_index(drop=True)
 
 
 @dataclass
@@ -124,7 +144,6 @@ class Source:
             frame = cur.execute(normalised_query(list(raw.columns), "raw_rows")).df()
         finally:
             cur.close()
-        frame["conflict_id"] = np.int64(-1)
         return frame
 
 
@@ -136,16 +155,37 @@ def open_source(path: Path, region_table: pd.DataFrame) -> Source:
     n_rows = con.execute("SELECT count(*) FROM base").fetchall()[0][0]
     if problem is None and n_rows == 0:
         source.problem = "empty"
-    conflicts = _conflicts_of(con.sql(_inputs_query("base")).to_arrow_table()
-                              .to_pandas(strings_to_categorical=True)
-                              if n_rows else pd.DataFrame(columns=["claim_id", *INPUT_COLUMNS]))
-    con.register("conflicts_found", conflicts)
-    con.execute("CREATE TABLE conflicts AS SELECT * FROM conflicts_found")
-    con.unregister("conflicts_found")
-    source.n_conflicts = int(conflicts["conflict_id"].max() + 1) if len(conflicts) else 0
-    con.execute("CREATE VIEW claims AS SELECT b.*, coalesce(c.conflict_id, -1) AS conflict_id "
-                "FROM base b LEFT JOIN conflicts c USING (claim_id)")
+    con.execute("CREATE VIEW claims AS SELECT * FROM base")
+    keys = _stored_conflicts(con)
+    if keys is None:
+        keys = (conflict_keys(_frame(con, _inputs_query("claims"))) if n_rows
+                else conflict_keys(pd.DataFrame(columns=["measure", *INPUT_COLUMNS])))
+    con.register("keys_found", keys)
+    con.execute("CREATE TABLE conflicts AS SELECT * FROM keys_found")
+    con.unregister("keys_found")
+    source.n_conflicts = int(keys["conflict_id"].max() + 1) if len(keys) else 0
     return source
+
+
+def _stored_conflicts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """A store's conflicting facts from its indicator table, if that is up to date.
+
+    The table is rebuilt at the end of every run; a run killed before that
+    leaves it behind the claims, which the claim count shows.
+    """
+    try:
+        stored, counted = con.execute(
+            "SELECT (SELECT sum(n_claims) FROM src.indicators), "
+            "(SELECT count(*) FROM src.claims WHERE value IS NOT NULL)").fetchall()[0]
+    except duckdb.Error:  # not a store, or one without an indicator table
+        return None
+    if (stored or 0) != counted:
+        return None
+    return con.execute(
+        f"SELECT {FACT_KEY}, (row_number() OVER (ORDER BY {FACT_KEY}) - 1)::BIGINT "
+        "AS conflict_id FROM (SELECT coalesce(region, '') AS region, "
+        "coalesce(region_code, '') AS region_code, year::DOUBLE AS year, measure, kind, unit "
+        "FROM src.indicators WHERE conflict AND year IS NOT NULL)").df()
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
@@ -177,7 +217,10 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
         if "doc" not in present:
             raise SourceError(f"{path.name} is not a claims table (it has no doc column)")
         kind = "VIEW" if raw.startswith(("src.", "read_parquet")) else "TABLE"
-        con.execute(f"CREATE {kind} base AS {normalised_query(present, raw)}")
+        query = normalised_query(present, raw)
+        if raw == "src.claims" and set(COLUMNS) <= set(present):
+            query = store_query()
+        con.execute(f"CREATE {kind} base AS {query}")
         if kind == "TABLE":
             con.execute("DROP TABLE raw_claims")
     except (duckdb.Error, SourceError) as error:
@@ -189,7 +232,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Uploads:
-    """One session's extracted texts and the conflicts they take part in."""
+    """One session's extracted texts and the conflicting facts they take part in."""
 
     rows: pd.DataFrame
     conflicts: pd.DataFrame
@@ -200,7 +243,7 @@ def session_uploads(source: Source, rows: Sequence[pd.DataFrame]) -> Uploads | N
 
     An uploaded claim can only conflict with claims of its own region and
     year, so only those rows of the table are read, however large it is; the
-    new groups are numbered after the table's own.
+    new conflicts are numbered after the table's own.
     """
     frames = [r for r in rows if len(r)]
     if not frames:
@@ -209,35 +252,41 @@ def session_uploads(source: Source, rows: Sequence[pd.DataFrame]) -> Uploads | N
     cur = source.cursor()
     try:
         cur.register("uploads", upload)
-        nearby = cur.execute(
+        nearby = cur.sql(
             _inputs_query("claims", "AND (region, year) IN (SELECT region, year FROM uploads)")
-            + " UNION ALL " + _inputs_query("uploads")).df()
+            + " UNION ALL " + _inputs_query("uploads")).to_arrow_table().to_pandas(
+                strings_to_categorical=True)
     finally:
         cur.close()
-    for column in nearby.columns:
-        if nearby[column].dtype == object:
-            nearby[column] = nearby[column].astype(str).astype("category")
-    return Uploads(upload, _conflicts_of(nearby, offset=source.n_conflicts))
+    return Uploads(upload, conflict_keys(nearby, offset=source.n_conflicts))
 
 
-def _relation(cur: duckdb.DuckDBPyConnection, uploads: Uploads | None) -> str:
-    """The SQL of `rel`: the table, plus the session's uploads registered on `cur`."""
-    if uploads is None:
-        return "SELECT * FROM claims"
-    cur.register("uploads", uploads.rows)
-    cur.register("session_conflicts", uploads.conflicts)
-    return ("SELECT a.* EXCLUDE (conflict_id), "
-            "coalesce(s.conflict_id, a.conflict_id) AS conflict_id FROM "
-            "(SELECT * FROM claims UNION ALL BY NAME SELECT * FROM uploads) a "
-            "LEFT JOIN session_conflicts s USING (claim_id)")
+def _relations(cur: duckdb.DuckDBPyConnection, uploads: Uploads | None) -> str:
+    """The WITH clause every query starts from, with the session's uploads on `cur`.
+
+    `rel` is the claims (the table plus the uploads); `conflict_keys` the
+    conflicting facts (an upload's new numbering wins for a fact it joins);
+    `crel` the claims with their `conflict_id` (-1 outside conflicts), for the
+    queries that show it.
+    """
+    rel, keys = "SELECT * FROM claims", "SELECT * FROM conflicts"
+    if uploads is not None:
+        cur.register("uploads", uploads.rows)
+        cur.register("session_conflicts", uploads.conflicts)
+        rel = "SELECT * FROM claims UNION ALL BY NAME SELECT * FROM uploads"
+        keys = ("SELECT * FROM session_conflicts UNION ALL SELECT c.* FROM conflicts c "
+                f"ANTI JOIN session_conflicts USING ({FACT_KEY})")
+    return (f"WITH rel AS ({rel}), conflict_keys AS ({keys}), "
+            "crel AS (SELECT rel.*, coalesce(k.conflict_id, -1) AS conflict_id FROM rel "
+            f"LEFT JOIN conflict_keys k USING ({FACT_KEY})) ")
 
 
 def run(source: Source, uploads: Uploads | None, sql: str,
         params: Sequence[Any] = ()) -> pd.DataFrame:
-    """Run a query whose FROM is `rel`: the table, plus this session's uploads if any."""
+    """Run a query over `rel` or `crel` (see _relations)."""
     cur = source.cursor()
     try:
-        return cur.execute(f"WITH rel AS ({_relation(cur, uploads)}) {sql}", list(params)).df()
+        return cur.execute(_relations(cur, uploads) + sql, list(params)).df()
     finally:
         cur.close()
 
@@ -247,7 +296,7 @@ def batches(source: Source, uploads: Uploads | None, sql: str, params: Sequence[
     """The same query's result as frames of at most `rows` rows (downloads stay flat)."""
     cur = source.cursor()
     try:
-        result = cur.sql(f"WITH rel AS ({_relation(cur, uploads)}) {sql}", params=list(params))
+        result = cur.sql(_relations(cur, uploads) + sql, params=list(params))
         for batch in result.to_arrow_reader(rows):
             yield batch.to_pandas()
     finally:

@@ -209,6 +209,18 @@ class Store:
         }, schema=_CLAIMS_TABLE))
         self._rows += len(rows)
 
+    def add_table(self, claims: pd.DataFrame) -> None:
+        """Claims extracted earlier (an exported table), committed at once; each claim's
+        id is its document name and offset, as for a document read from a folder."""
+        self.flush()
+        columns = _quoted(COLUMNS)
+        self._db.register("incoming", claims)
+        try:
+            self._db.execute(f"INSERT INTO claims (claim_id, doc_id, {columns}) SELECT "
+                             f"doc || ':' || \"start\", doc, {columns} FROM incoming")
+        finally:
+            self._db.unregister("incoming")
+
     def commit(self, status: str = "ok", error: str = "") -> int:
         """Finish the open document (1), or nothing when none is open (0)."""
         if self._open is None:

@@ -172,23 +172,24 @@ def render_charts(scope: data.Scope) -> None:
         [3, 1.4, 1, 1, 1], vertical_alignment="bottom")
     measure = pick.selectbox(label("pick_indicator"), measures, key=KEY_CHART_INDICATOR)
     # A new measure resets the kind, unit and year that do not fit it.
-    kinds = data.kinds_for(scope, measure)
+    facets = data.measure_facets(scope, measure)
+    kinds = data.kinds_for(facets)
     keep_valid(KEY_CHART_KIND, kinds)
     kind = kind_pick.selectbox(label("pick_kind"), kinds, key=KEY_CHART_KIND,
                                format_func=kind_name) if kinds else "level"
-    units = data.units_for(scope, measure, kind)
+    units = data.units_for(facets, kind)
     keep_valid(KEY_CHART_UNIT, units)
     unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""
-    years = data.years_for(scope, measure, unit, kind)
+    years = data.years_for(facets, unit, kind)
     if st.session_state.get(KEY_BAR_YEAR) not in years and years:
-        st.session_state[KEY_BAR_YEAR] = data.busiest_year(scope, measure, unit, kind) or years[0]
+        st.session_state[KEY_BAR_YEAR] = data.busiest_year(facets, unit, kind) or years[0]
     year = year_pick.selectbox(label("pick_year"), years, key=KEY_BAR_YEAR) if years else None
     log = scale_pick.toggle(label("log_scale"), key=KEY_LOG)
 
+    series = data.indicator_series(scope, measure, unit, kind)
     left, right = st.columns(2)
     with left:
         st.markdown(f"##### {label('line_title')}")
-        series = data.indicator_series(scope, measure, unit, kind)
         if series.empty:
             st.caption(label("no_match"))
         else:
@@ -198,7 +199,7 @@ def render_charts(scope: data.Scope) -> None:
     with right:
         st.markdown(f"##### {label('bar_title')}")
         if year is not None:
-            values = data.regions_in_year(scope, measure, unit, year, kind)
+            values = data.regions_in_year(series, year)
             st.plotly_chart(bar_figure(values, measure, unit, year, log), key=KEY_BAR,
                             on_select=on_chart_select(KEY_BAR), selection_mode="points",
                             config=plotly_config("bar"))

@@ -80,7 +80,8 @@ def document_picker(options: FilterOptions, scope: Scope) -> list[str]:
         typed = st.sidebar.text_input(
             label("doc_search"), key=KEY_DOC_SEARCH, placeholder=label("doc_search_hint"),
             help=label("doc_search_help", n=f"{options.n_docs:,}"))
-    matches = docs_matching(scope, typed.strip(), DOC_MATCHES)
+    matches = (docs_matching(scope, typed.strip(), DOC_MATCHES) if typed.strip()
+               else options.top_docs)
     offered = chosen + [d for d in matches if d not in chosen]
     return st.sidebar.multiselect(label("doc"), offered, key=KEY_DOC, bind="query-params",
                                   placeholder=ALL)

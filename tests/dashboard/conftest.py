@@ -45,4 +45,4 @@ def scope():
 @pytest.fixture(scope="session")
 def claims(scope):
     """Every row of the fixture table, as the claims view gives them."""
-    return scope.select("*", tail='ORDER BY doc, "start"')
+    return scope.select("*", tail='ORDER BY doc, "start"', conflicts=True)

@@ -67,10 +67,50 @@ def test_every_output_form_opens_to_the_same_rows(suffix: str, claims, tmp_path:
                        "FROM raw")
     else:
         path.write_bytes(fx.claims.read_bytes())
-    rows = opened(path).select("*", tail='ORDER BY doc, "start"')
+    rows = opened(path).select("*", tail='ORDER BY doc, "start"', conflicts=True)
     pd.testing.assert_frame_equal(rows.drop(columns="conflict_id"),
                                   claims.drop(columns="conflict_id"), check_dtype=False)
     assert (rows["conflict_id"] >= 0).sum() == 2
+
+
+def store_of(fx, path: Path, drop_after: str | None = None) -> Path:
+    """A store written as the CLI writes one: claims, then the indicator table rebuilt.
+
+    `drop_after` deletes that claim once the table is built, as a run killed
+    before its rebuild leaves the store."""
+    from extract.store import Store
+
+    raw = pd.read_csv(fx.claims, encoding="utf-8-sig", keep_default_na=False,
+                      dtype={"year": "Int64"})
+    raw["concept"] = ""
+    store = Store(path)
+    store.add_table(raw)
+    store.rebuild_indicators()
+    store.close()
+    if drop_after:
+        import duckdb
+        with duckdb.connect(str(path)) as db:
+            db.execute("DELETE FROM claims WHERE claim_id = ?", [drop_after])
+    return path
+
+
+def test_a_store_brings_its_own_conflicts_unless_they_are_stale(fx, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    from dashboard import source
+
+    def no_recount(*_args, **_kwargs):
+        raise AssertionError("the store's indicator table should have been used")
+
+    fresh = store_of(fx, tmp_path / "fresh.duckdb")
+    with monkeypatch.context() as patch:
+        patch.setattr(source, "conflict_keys", no_recount)
+        scope = opened(fresh)
+    assert data.conflict_ids_in(scope, 20)[0] == 1
+    assert set(data.conflict_table(scope, [0])["quote"]) == {"2184.3万人", "2225万人"}
+    # One of the two claims gone after the rebuild: the stored table is stale, so the
+    # conflicts are worked out again, and there are none left.
+    stale = store_of(fx, tmp_path / "stale.duckdb", drop_after="fx_news.txt:70")
+    assert data.conflict_ids_in(opened(stale), 20)[0] == 0
 
 
 def test_missing_and_empty_tables_are_explained(tmp_path: Path, fx) -> None:
@@ -169,7 +209,7 @@ def test_one_sentences_values_never_conflict_and_concepts_compare(tmp_path: Path
         row("1.1", 1.1, ratio, "三次产业结构", ""), row("37.9", 37.9, ratio, "三次产业结构", ""),
         row("60%", 60.0, "城镇化率达60%。", "城镇化率", "常住人口城镇化率"),
         row("66%", 66.0, "常住人口城镇化率为66%。", "常住人口城镇化率", "常住人口城镇化率"),
-    ], tmp_path).select("*")
+    ], tmp_path).select("*", conflicts=True)
     conflicted = rows[rows["conflict_id"] >= 0]
     assert sorted(conflicted["quote"]) == ["60%", "66%"]  # two sentences, one concept
     assert set(conflicted["measure"]) == {"常住人口城镇化率"}
@@ -184,7 +224,7 @@ def test_rounding_and_target_are_not_conflicts(tmp_path: Path) -> None:
          "qualifier": "approx"},
         {**base, "start": 3, "sentence": "c", "value": 2.3e7, "kind": "target"},
         {**base, "start": 4, "sentence": "d", "value": 9.9e7, "kind": "level", "year": None},
-    ], tmp_path).select("*")
+    ], tmp_path).select("*", conflicts=True)
     assert len(rows) == 4 and (rows["conflict_id"] == -1).all()
 
 
@@ -217,26 +257,27 @@ def test_indicator_series_keeps_kinds_apart_and_flags_conflicts(scope) -> None:
 
 def test_a_chart_draws_one_kind_of_value(scope) -> None:
     # 地区生产总值 has levels (元) and growth rates (%): separate charts, separate units.
-    assert data.kinds_for(scope, "地区生产总值") == ["level", "change"]
-    assert data.units_for(scope, "地区生产总值", "level") == ["元"]
-    assert data.units_for(scope, "地区生产总值", "change") == ["%"]
+    facets = data.measure_facets(scope, "地区生产总值")
+    assert data.kinds_for(facets) == ["level", "change"]
+    assert data.units_for(facets, "level") == ["元"]
+    assert data.units_for(facets, "change") == ["%"]
     levels = data.indicator_series(scope, "地区生产总值", "元", "level")
     assert set(levels["kind"]) == {"level", "target", "forecast"}
     rates = data.indicator_series(scope, "地区生产总值", "%", "change")
     assert set(rates["kind"]) == {"change"}
-    assert data.years_for(scope, "地区生产总值", "%", "change") == sorted(
-        set(rates["year"]), reverse=True)
+    assert data.years_for(facets, "%", "change") == sorted(set(rates["year"]), reverse=True)
 
 
 def test_regions_in_year_and_profile(scope) -> None:
-    bars = data.regions_in_year(scope, "地区生产总值", "元", 2022)
+    bars = data.regions_in_year(data.indicator_series(scope, "地区生产总值", "元"), 2022)
     assert list(bars["region"]) == ["北京市", "天津市", "滨海新区"]
     profile = data.region_profile(scope, "江津区")
     top = profile.iloc[0][["category", "indicator", "n"]].tolist()
     assert top == ["economy", "地区生产总值", 4]
-    assert data.units_for(scope, "地区生产总值") == ["元", "%"]
+    facets = data.measure_facets(scope, "地区生产总值")
+    assert data.units_for(facets) == ["元", "%"]
     assert data.best_measure(scope) == "地区生产总值"
-    assert data.busiest_year(scope, "地区生产总值", "元") == 2022
+    assert data.busiest_year(facets, "元") == 2022
 
 
 def test_map_counts_by_province_and_points(scope) -> None:
@@ -321,7 +362,7 @@ def test_uploads_join_the_session_and_redo_conflicts(scope, claims) -> None:
         "region_code": "500116",  # one 江津区: the code is part of the fact
     }]))
     joined = replace(scope, uploads=session_uploads(scope.source, [extra]))
-    merged = joined.select("*")
+    merged = joined.select("*", conflicts=True)
     assert len(merged) == len(claims) + 1 and merged["claim_id"].is_unique
     jiangjin = merged[(merged["region"] == "江津区") & (merged["kind"] == "forecast")]
     assert (jiangjin["conflict_id"] >= 0).all() and len(jiangjin) == 2
