@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -130,10 +129,14 @@ CHANGES: tuple[tuple[str, list[str]], ...] = (
 )
 
 
-def rss_mb() -> float:
-    """Resident memory of this process now, in MB (Linux /proc)."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process in MB: now (VmRSS) or at its peak (VmHWM).
+
+    From /proc, not getrusage: a child's ru_maxrss starts from the parent's
+    peak at fork, which here is the synthetic table being built.
+    """
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -173,7 +176,7 @@ def measure(path: Path) -> dict[str, float]:
     return {"cold_s": cold, "session_s": statistics.median(warm),
             "filter_median_ms": statistics.median(changes) * 1000,
             "filter_max_ms": max(changes) * 1000, "rss_mb": rss_mb(),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": rss_mb("VmHWM")}
 
 
 def main() -> None:
