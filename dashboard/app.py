@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, state
 from dashboard.i18n import label
 from dashboard.source import Source, Uploads, session_uploads
 from dashboard.views import (
@@ -50,6 +50,10 @@ mark.zb-low { border-bottom: 2px dashed #fa8c16; }
 .zb-legend { font-size: 0.85rem; color: #555; margin-bottom: 0.4rem; }
 </style>"""
 UPLOADS_STATE = "_uploads_scope"  # (upload names, Uploads) of this session
+# The label naming each link key in "the link names X that the table does not have".
+LINK_WORDS = {state.REGION: "region", state.CHART_REGIONS: "region",
+              state.MEASURES: "indicator", state.CHART_MEASURE: "indicator",
+              state.CATEGORIES: "category", state.KINDS: "kind", state.DOCS: "doc"}
 
 
 @st.cache_resource(show_spinner="读取指标表 Loading the claims table…")
@@ -118,6 +122,12 @@ def main() -> None:
         key = {"missing": "missing_table", "empty": "empty_table"}.get(problem, "unreadable_table")
         st.warning(label(key, path=path, error=problem))
 
+    known = state.known_from(options, scope.facts,
+                             lambda names: data.docs_present(scope, names))
+    state.restore(known)
+    for key, values in state.link_problems():
+        st.warning(label("link_unknown", what=label(LINK_WORDS.get(key, key)),
+                         values="、".join(values)))
     filters = render_filters(options, scope)
     filtered = replace(scope, filters=filters)
     st.sidebar.divider()
@@ -152,6 +162,7 @@ def main() -> None:
             if name in (TAB_CHARTS, TAB_MAP, TAB_TABLE):
                 st.divider()
                 render_drilldown(filtered, text_of)
+    state.write_link(known)
 
 
 main()

@@ -488,6 +488,53 @@ def indicator_series(scope: Scope, measure: str, unit: str, kind: str = "level"
     return out
 
 
+POPULATION = ("常住人口", "人")  # the concept and unit per-capita values divide by
+
+
+def per_capita(series: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Values per resident: each region-year divided by its 常住人口, where there is one.
+
+    Region-years without a population figure are left out (the chart says how
+    many), never divided by a guess.
+    """
+    pop = population[population["kind"] == "level"][["region", "year", "value"]]
+    joined = series.merge(pop.rename(columns={"value": "_pop"}), on=["region", "year"])
+    joined = joined[joined["_pop"] > 0]
+    for column in ("value", "low", "high"):
+        joined[column] = joined[column] / joined["_pop"]
+    return joined.drop(columns="_pop").reset_index(drop=True)
+
+
+def as_index(series: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Values as an index, each region's actual value in `base_year` = 100.
+
+    Targets and forecasts are indexed on the same actual value, so they stay
+    comparable with the line they belong to; a region with no actual value in
+    the base year is left out.
+    """
+    base = series[(series["year"] == base_year) & (series["kind"] == "level")]
+    base = base[base["value"] != 0][["region", "value"]].rename(columns={"value": "_base"})
+    joined = series.merge(base, on="region")
+    for column in ("value", "low", "high"):
+        joined[column] = joined[column] / joined["_base"] * 100
+    return joined.drop(columns="_base").reset_index(drop=True)
+
+
+def chart_sources(scope: Scope, measure: str, unit: str, kind: str,
+                  regions: Sequence[str] = ()) -> dict[str, Any]:
+    """Where a chart's figures come from: how many documents, their dates, the busiest."""
+    where = "measure = ? AND unit = ? AND list_contains(?, kind) AND year IS NOT NULL"
+    params: list[Any] = [measure, unit, chart_kinds(kind)]
+    if regions:
+        where += " AND list_contains(?, region)"
+        params.append(list(regions))
+    frame = scope.select("doc, max(doc_date) AS date, count(*) AS n", where, params,
+                         tail="GROUP BY doc ORDER BY n DESC, doc")
+    dates = sorted(d for d in frame["date"].astype(str) if d)
+    return {"docs": len(frame), "first": dates[0] if dates else "",
+            "last": dates[-1] if dates else "", "top": [str(d) for d in frame["doc"][:3]]}
+
+
 def regions_in_year(series: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per region and kind: the value in one year, for the bar chart (the line chart's
     facts of that year: the same groups, so the same values)."""

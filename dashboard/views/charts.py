@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, state
 from dashboard.formatting import CONFLICT_MARK, axis_scale, format_claim_value
 from dashboard.i18n import KINDS, PLANNED_KINDS, category_label, label
 from dashboard.views import customdata, keep_valid, plotly_config
@@ -33,15 +33,10 @@ LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380,
           "legend": {"orientation": "h", "y": -0.2}, "clickmode": "event+select",
           "plot_bgcolor": "white", "hovermode": "closest"}
 
-KEY_CHART_INDICATOR = "chart"
-KEY_CHART_KIND = "ckind"
-KEY_CHART_UNIT = "unit"
-KEY_LOG = "log"
-KEY_BAR_YEAR = "bar_year"
-KEY_PROFILE_REGION = "profile"
 KEY_LINE = "line_chart"
 KEY_BAR = "bar_chart"
 KEY_PROFILE = "profile_chart"
+NO_BASE = 0  # the base-year choice meaning "plain values, no index"
 
 
 def kind_name(kind: str) -> str:
@@ -66,14 +61,38 @@ def hover_texts(facts: pd.DataFrame, unit: str) -> list[str]:
     return texts
 
 
-def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = False
-                ) -> go.Figure:
+def busiest_regions(series: pd.DataFrame, limit: int = MAX_LINES) -> list[str]:
+    """Regions with the most claims for the chart's measure: the lines drawn by default."""
+    return list(series.groupby("region")["n"].sum().sort_values(ascending=False, kind="stable")
+                .index[:limit])
+
+
+def source_note(sources: dict) -> str:
+    """The line under a chart (and in its PNG): how many documents, their dates, which."""
+    if not sources["docs"]:
+        return ""
+    span = (f"{sources['first']} – {sources['last']}" if sources["first"] != sources["last"]
+            else sources["first"])
+    return label("chart_sources", docs=sources["docs"], span=span or "—",
+                 top="、".join(sources["top"]))
+
+
+def with_note(fig: go.Figure, note: str) -> go.Figure:
+    """Write the source line into the figure itself, so the downloaded PNG carries it."""
+    if note:
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.32,
+                           showarrow=False, xanchor="left", align="left",
+                           font={"size": 10, "color": "#666"})
+        fig.update_layout(margin={**LAYOUT["margin"], "b": 70})
+    return fig
+
+
+def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = False,
+                regions: list[str] | None = None) -> go.Figure:
     """Indicator over the years, one line per region and kind."""
     divisor, axis_unit = axis_scale(series["value"], unit)
     traces = []
-    # The regions with the most claims for this indicator; the filter picks others.
-    regions = list(series.groupby("region")["n"].sum().sort_values(ascending=False)
-                   .index[:MAX_LINES])
+    regions = regions if regions else busiest_regions(series)
     colour = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(regions)}
     for (region, kind), rows in series[series["region"].isin(regions)].groupby(
             ["region", "kind"], sort=False):
@@ -159,55 +178,108 @@ def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
     return fig
 
 
+def chart_values(scope: data.Scope, series: pd.DataFrame, unit: str, kind: str
+                 ) -> tuple[pd.DataFrame, str, str]:
+    """The series as the scale controls ask: per resident, as an index, or as stated.
+
+    Returns the values, their unit and a note on what was left out.
+    """
+    note = ""
+    if st.session_state.get(state.CHART_PER_CAPITA) and kind == "level":
+        population = data.indicator_series(scope, *data.POPULATION)
+        shown = data.per_capita(series, population)
+        if len(shown) < len(series):
+            note = label("per_capita_gap", n=len(series) - len(shown))
+        series, unit = shown, f"{unit}/人"
+    base = st.session_state.get(state.CHART_BASE_YEAR) or NO_BASE
+    if base != NO_BASE:
+        shown = data.as_index(series, base)
+        if len(shown) < len(series):
+            note = (note + " " if note else "") + label("index_gap", year=base)
+        series, unit = shown, label("index_unit", year=base)
+    return series, unit, note
+
+
 def render_charts(scope: data.Scope) -> None:
-    """Measure, kind, unit and year pickers, then the line, bar and profile figures."""
+    """Measure, kind, unit and year pickers, scale controls, then the three figures."""
     measures = data.present_values(scope, data.MEASURE)
     if not measures:
         st.info(label("no_match"))
         return
     # The default costs a query: only look for one when there is no valid choice.
-    if st.session_state.get(KEY_CHART_INDICATOR) not in measures:
-        st.session_state[KEY_CHART_INDICATOR] = data.best_measure(scope) or measures[0]
-    pick, kind_pick, unit_pick, year_pick, scale_pick = st.columns(
-        [3, 1.4, 1, 1, 1], vertical_alignment="bottom")
-    measure = pick.selectbox(label("pick_indicator"), measures, key=KEY_CHART_INDICATOR)
+    if st.session_state.get(state.CHART_MEASURE) not in measures:
+        st.session_state[state.CHART_MEASURE] = data.best_measure(scope) or measures[0]
+    pick, kind_pick, unit_pick, year_pick = st.columns([3, 1.4, 1, 1],
+                                                       vertical_alignment="bottom")
+    measure = pick.selectbox(label("pick_indicator"), measures, key=state.CHART_MEASURE)
     # A new measure resets the kind, unit and year that do not fit it.
     facets = data.measure_facets(scope, measure)
     kinds = data.kinds_for(facets)
-    keep_valid(KEY_CHART_KIND, kinds)
-    kind = kind_pick.selectbox(label("pick_kind"), kinds, key=KEY_CHART_KIND,
+    keep_valid(state.CHART_KIND, kinds)
+    kind = kind_pick.selectbox(label("pick_kind"), kinds, key=state.CHART_KIND,
                                format_func=kind_name) if kinds else "level"
     units = data.units_for(facets, kind)
-    keep_valid(KEY_CHART_UNIT, units)
-    unit = unit_pick.selectbox(label("pick_unit"), units, key=KEY_CHART_UNIT) if units else ""
+    keep_valid(state.CHART_UNIT, units)
+    unit = (unit_pick.selectbox(label("pick_unit"), units, key=state.CHART_UNIT)
+            if units else "")
     years = data.years_for(facets, unit, kind)
-    if st.session_state.get(KEY_BAR_YEAR) not in years and years:
-        st.session_state[KEY_BAR_YEAR] = data.busiest_year(facets, unit, kind) or years[0]
-    year = year_pick.selectbox(label("pick_year"), years, key=KEY_BAR_YEAR) if years else None
-    log = scale_pick.toggle(label("log_scale"), key=KEY_LOG)
+    if st.session_state.get(state.CHART_YEAR) not in years and years:
+        st.session_state[state.CHART_YEAR] = data.busiest_year(facets, unit, kind) or years[0]
+    year = (year_pick.selectbox(label("pick_year"), years, key=state.CHART_YEAR)
+            if years else None)
 
-    series = data.indicator_series(scope, measure, unit, kind)
+    stated = data.indicator_series(scope, measure, unit, kind)
+    scale_pick, base_pick, capita_pick, lines_pick = st.columns([1.2, 1.2, 1, 3.6],
+                                                                vertical_alignment="bottom")
+    state.ensure(state.CHART_SCALE, "linear")
+    scale_pick.radio(label("scale"), ["linear", "log"], key=state.CHART_SCALE,
+                     format_func=lambda s: label(f"scale_{s}"), horizontal=True)
+    keep_valid(state.CHART_BASE_YEAR, [NO_BASE, *sorted(years)], NO_BASE)
+    state.ensure(state.CHART_BASE_YEAR, NO_BASE)
+    base_pick.selectbox(label("base_year"), [NO_BASE, *sorted(years)], key=state.CHART_BASE_YEAR,
+                        format_func=lambda y: label("no_index") if y == NO_BASE else str(y))
+    state.ensure(state.CHART_PER_CAPITA, False)
+    capita_pick.toggle(label("per_capita"), key=state.CHART_PER_CAPITA,
+                       disabled=kind != "level" or measure == data.POPULATION[0],
+                       help=label("per_capita_help"))
+    present = busiest_regions(stated, limit=len(stated))
+    chosen = [r for r in st.session_state.get(state.CHART_REGIONS) or [] if r in present]
+    st.session_state[state.CHART_REGIONS] = chosen
+    lines_pick.multiselect(label("chart_regions"), present, key=state.CHART_REGIONS,
+                           placeholder=label("chart_regions_hint", n=MAX_LINES),
+                           max_selections=MAX_LINES)
+    series, shown_unit, gap = chart_values(scope, stated, unit, kind)
+    log = st.session_state[state.CHART_SCALE] == "log"
+    lines = chosen or busiest_regions(series)
+    note = source_note(data.chart_sources(scope, measure, unit, kind, lines))
+
     left, right = st.columns(2)
     with left:
         st.markdown(f"##### {label('line_title')}")
         if series.empty:
             st.caption(label("no_match"))
         else:
-            st.plotly_chart(line_figure(series, measure, unit, log), key=KEY_LINE,
-                            on_select=on_chart_select(KEY_LINE), selection_mode="points",
-                            config=plotly_config("line"))
+            st.plotly_chart(with_note(line_figure(series, measure, shown_unit, log, lines), note),
+                            key=KEY_LINE, on_select=on_chart_select(KEY_LINE),
+                            selection_mode="points", config=plotly_config("line"))
     with right:
         st.markdown(f"##### {label('bar_title')}")
         if year is not None:
             values = data.regions_in_year(series, year)
-            st.plotly_chart(bar_figure(values, measure, unit, year, log), key=KEY_BAR,
-                            on_select=on_chart_select(KEY_BAR), selection_mode="points",
-                            config=plotly_config("bar"))
+            bar_note = source_note(data.chart_sources(scope, measure, unit, kind))
+            st.plotly_chart(with_note(bar_figure(values, measure, shown_unit, year, log),
+                                      bar_note),
+                            key=KEY_BAR, on_select=on_chart_select(KEY_BAR),
+                            selection_mode="points", config=plotly_config("bar"))
+    if gap:
+        st.caption(gap)
+    if note:
+        st.caption(note)
 
     st.markdown(f"##### {label('profile_title')}")
     regions = data.top_regions(scope)
-    keep_valid(KEY_PROFILE_REGION, regions)
-    region = st.selectbox(label("pick_region"), regions, key=KEY_PROFILE_REGION)
+    keep_valid(state.PROFILE_REGION, regions)
+    region = st.selectbox(label("pick_region"), regions, key=state.PROFILE_REGION)
     if region:
         profile = data.region_profile(scope, region)
         st.plotly_chart(profile_figure(profile, region), key=KEY_PROFILE,

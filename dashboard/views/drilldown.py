@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from dashboard import state
 from dashboard.data import (
     CONFLICT_ID,
     LOW_CONFIDENCE,
@@ -30,9 +31,9 @@ from dashboard.formatting import (
 from dashboard.i18n import category_label, kind_label, label
 from dashboard.views import TAB_DOCUMENTS, TAB_KEY
 
-DRILL_KEY = "drill"
+DRILL_KEY = state.DRILL
 # The document tab reads this key; the drill-down's "open document" link sets it.
-DOCUMENT_KEY = "document"
+DOCUMENT_KEY = state.DOCUMENT
 MAX_CARDS = 30
 
 

@@ -11,13 +11,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, state
 from dashboard.formatting import CONFLICT_MARK, LOW_MARK, format_claim_value
 from dashboard.i18n import category_label, kind_label, label
 from dashboard.views.drilldown import set_drill
 
 KEY_TABLE = "claims_table"
-KEY_PAGE = "page"
 SHOWN_IDS_KEY = "claims_table_ids"
 PAGE_ROWS = 500
 
@@ -65,10 +64,10 @@ def render_table(scope: data.Scope) -> None:
     pages = max(1, -(-total // PAGE_ROWS))
     page = 1
     if pages > 1:
-        if st.session_state.get(KEY_PAGE, 1) > pages:
-            st.session_state[KEY_PAGE] = 1
+        if st.session_state.get(state.PAGE, 1) > pages:
+            st.session_state[state.PAGE] = 1
         page = int(st.number_input(label("page"), min_value=1, max_value=pages, step=1,
-                                   key=KEY_PAGE))
+                                   key=state.PAGE))
     shown = data.claims_page(scope, (page - 1) * PAGE_ROWS, PAGE_ROWS)
     st.session_state[SHOWN_IDS_KEY] = shown[data.CLAIM_ID].tolist()
     first = (page - 1) * PAGE_ROWS + 1 if len(shown) else 0

@@ -69,14 +69,45 @@ def test_opens_on_the_table_with_all_rows_and_bilingual_labels() -> None:
 
 @pytest.mark.usefixtures("fixture_env")
 def test_query_params_reopen_the_same_filters() -> None:
-    at = run_app(query={"region": ["天津市", "重庆市 › 江津区"], "years": ["2021", "2022"],
+    # Regions travel by code (120000 天津市, 500116 江津区); a name is understood too.
+    at = run_app(query={"region": ["120000", "江津区"], "years": ["2021", "2022"],
                         "sure": "true"})
     assert at.multiselect(key="region").value == ["天津市", "江津区"]
     assert at.slider(key="years").value == (2021, 2022)
     assert at.toggle(key="sure").value is True
     # 天津市 2022: 滨海新区 + 天津市 GDP; 江津区 2021: forecast + change.
     assert claim_count(at) == 4
-    assert at.query_params["region"] == ["天津市", "重庆市 › 江津区"]
+    assert at.query_params["region"] == ["120000", "500116"]
+    assert not at.warning
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_a_link_naming_what_the_table_lacks_says_so() -> None:
+    at = run_app(query={"region": ["120000", "火星市"], "indicator": ["不存在的指标"],
+                        "chart": "也没有"})
+    assert at.multiselect(key="region").value == ["天津市"]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "火星市" in warnings and "不存在的指标" in warnings and "也没有" in warnings
+    assert at.selectbox(key="chart").value in ("地区生产总值", "常住人口")
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_the_link_carries_the_chart_and_the_drill_down() -> None:
+    at = run_app()
+    at.selectbox(key="chart").set_value("常住人口").run()
+    at.radio(key="scale").set_value("log").run()
+    at.session_state["drill"] = DrillTarget(region="北京市", measure="常住人口", year=2022,
+                                            kind="level")
+    at.run()
+    link = {k: at.query_params[k] for k in at.query_params}
+    assert link["chart"] == "常住人口" and link["scale"] == "log"
+    assert link["drill"] == "fact:北京市|常住人口|2022|level"
+    again = run_app(query=link)
+    assert again.selectbox(key="chart").value == "常住人口"
+    assert again.radio(key="scale").value == "log"
+    assert again.session_state["drill"] == DrillTarget(region="北京市", measure="常住人口",
+                                                       year=2022, kind="level")
+    assert "<mark class='zb-quote'>2225万人</mark>" in html_of(again)
 
 
 @pytest.mark.usefixtures("fixture_env")
