@@ -21,6 +21,7 @@ from dashboard.views import (
     TAB_DOCUMENTS,
     TAB_KEY,
     TAB_MAP,
+    TAB_PANEL,
     TAB_TABLE,
     TAB_UPLOAD,
 )
@@ -31,6 +32,7 @@ from dashboard.views.document import render_document
 from dashboard.views.drilldown import render_drilldown
 from dashboard.views.filters import render_filters
 from dashboard.views.geomap import render_map
+from dashboard.views.panel import render_panel
 from dashboard.views.table import render_table
 from dashboard.views.upload import (
     NAMES_LIKE_KEY,
@@ -99,6 +101,7 @@ def main() -> None:
     """Lay out the page: header, sidebar filters, the open tab, drill-down."""
     st.set_page_config(page_title="指标 Zhibiao", layout="wide")
     st.html(CSS)
+    state.keep()
     path = data.claims_path()
     mtime = path.stat().st_mtime if path.is_file() else 0.0
     source, table_scope, table_options = cached_source(str(path), mtime)
@@ -148,6 +151,7 @@ def main() -> None:
     pages: tuple[tuple[str, Callable[[], None]], ...] = (
         (TAB_CHARTS, lambda: render_charts(filtered)),
         (TAB_MAP, lambda: render_map(filtered)),
+        (TAB_PANEL, lambda: render_panel(filtered, options.regions)),
         (TAB_TABLE, lambda: render_table(filtered)),
         (TAB_CONFLICTS, lambda: render_conflicts(filtered, text_of)),
         (TAB_DOCUMENTS, lambda: render_document(scope, docs, text_of, dates)),
@@ -159,7 +163,7 @@ def main() -> None:
         if tab.open:
             with tab:
                 render()
-            if name in (TAB_CHARTS, TAB_MAP, TAB_TABLE):
+            if name in (TAB_CHARTS, TAB_MAP, TAB_PANEL, TAB_TABLE):
                 st.divider()
                 render_drilldown(filtered, text_of)
     state.write_link(known)

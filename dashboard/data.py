@@ -520,6 +520,46 @@ def as_index(series: pd.DataFrame, base_year: int) -> pd.DataFrame:
     return joined.drop(columns="_base").reset_index(drop=True)
 
 
+def region_year_table(scope: Scope, measure: str, unit: str, kind: str) -> pd.DataFrame:
+    """The indicator table's rows for one measure, unit and kind: per region and year the
+    agreed value, its claims and documents, and whether they conflict.
+
+    extract.panel builds it (the same rule as the CLI's --panel), from the
+    filtered claims of that measure only.
+    """
+    fields = ", ".join(f'"{c}"' for c in INPUT_COLUMNS)
+    claims = scope.select(fields, "measure = ? AND unit = ? AND kind = ? AND year IS NOT NULL",
+                          [measure, unit, kind])
+    panel = build_panel(claims)
+    return panel[["region", "region_code", "province", "year", "value", "n_claims", "n_docs",
+                  "conflict", "claim_ids"]].astype({"year": "int64"})
+
+
+def wide_table(panel: pd.DataFrame, region_order: Sequence[str] = ()) -> tuple[
+        pd.DataFrame, pd.DataFrame]:
+    """(values, sources): regions as rows, years as columns; the second counts claims.
+
+    Rows follow `region_order` (the sidebar's tree order) where given.
+    """
+    if panel.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    values = panel.pivot_table(index="region", columns="year", values="value", aggfunc="first")
+    counts = panel.pivot_table(index="region", columns="year", values="n_claims", aggfunc="sum")
+    rank = {r: i for i, r in enumerate(region_order)}
+    order = sorted(values.index, key=lambda r: (rank.get(r, len(rank)), r))
+    return values.loc[order], counts.loc[order].astype("Int64")
+
+
+def wide_csv_bytes(values: pd.DataFrame, counts: pd.DataFrame, unit: str) -> bytes:
+    """The region × year table as a CSV: a value column and a claims column per year."""
+    out = pd.DataFrame(index=values.index)
+    for year in values.columns:
+        out[f"{year} ({unit})"] = values[year]
+        out[f"{year} 条数 claims"] = counts[year]
+    out = out.reset_index().rename(columns={"region": "地区 region"})
+    return _csv_bytes([out], list(out.columns))
+
+
 def chart_sources(scope: Scope, measure: str, unit: str, kind: str,
                   regions: Sequence[str] = ()) -> dict[str, Any]:
     """Where a chart's figures come from: how many documents, their dates, the busiest."""

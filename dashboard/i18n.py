@@ -98,6 +98,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "pick_kind": ("数值类型", "Kind of value"),
     "link_unknown": ("链接中的{what}在数据中不存在：{values}",
                      "The link names a {what} the table does not have: {values}"),
+    "panel_intro": ("{regions} 个地区 × {years} 个年份；每格为多数来源一致的数值（来源条数）；"
+                    "点击一格查看原句",
+                    "{regions} regions × {years} years; each cell is the value most claims "
+                    "agree on (number of claims); click a cell for its sentences"),
+    "download_wide": ("下载此表 (CSV)", "Download this table (CSV)"),
+    "map_mode": ("地图显示", "The map shows"),
+    "map_value": ("指标数值", "values of an indicator"),
+    "map_count": ("条数分布", "where the claims are"),
+    "map_year": ("年份", "Year"),
+    "map_nothing": ("这一指标没有可画在地图上的数值（省、市或有坐标的地区）",
+                    "No province, city or located place has a value of this indicator"),
+    "map_value_note": ("省、市按数值着色；区县、乡镇、村和港口若有坐标则为圆点，同一色标。"
+                       "点击查看该地区的原句。",
+                       "Provinces and cities are shaded by value; districts, towns, villages "
+                       "and ports with a centroid are dots on the same scale. Click one for its "
+                       "sentences."),
     "scale": ("坐标", "Axis"),
     "scale_linear": ("线性", "linear"),
     "scale_log": ("对数", "log"),

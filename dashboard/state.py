@@ -259,3 +259,15 @@ def ensure(key: str, default: Any) -> None:
     """
     if key not in st.session_state:
         st.session_state[key] = default
+
+
+def keep() -> None:
+    """At the top of every run: hold on to every registered value.
+
+    Streamlit forgets a widget's value in a run that does not draw the widget;
+    only the open tab is drawn, so without this the chart's choices would be
+    gone (from the page and the link) after a look at the map.
+    """
+    for entry in REGISTRY:
+        if entry.kind != "bound" and entry.key in st.session_state:
+            st.session_state[entry.key] = st.session_state[entry.key]

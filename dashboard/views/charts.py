@@ -18,9 +18,15 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.formatting import CONFLICT_MARK, axis_scale, format_claim_value
-from dashboard.i18n import KINDS, PLANNED_KINDS, category_label, label
-from dashboard.views import customdata, keep_valid, plotly_config
-from dashboard.views.drilldown import on_chart_select
+from dashboard.i18n import PLANNED_KINDS, category_label, label
+from dashboard.views.base import (
+    customdata,
+    keep_valid,
+    kind_name,
+    on_chart_select,
+    pick_measure,
+    plotly_config,
+)
 
 PALETTE: tuple[str, ...] = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                             "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
@@ -37,14 +43,6 @@ KEY_LINE = "line_chart"
 KEY_BAR = "bar_chart"
 KEY_PROFILE = "profile_chart"
 NO_BASE = 0  # the base-year choice meaning "plain values, no index"
-
-
-def kind_name(kind: str) -> str:
-    """Legend word for a kind: 实际 for what happened, else the kind's own name."""
-    if kind == "level":
-        return label("actual")
-    zh, en = KINDS.get(kind, (kind, kind))
-    return f"{zh} {en}"
 
 
 def hover_texts(facts: pd.DataFrame, unit: str) -> list[str]:
@@ -202,35 +200,18 @@ def chart_values(scope: data.Scope, series: pd.DataFrame, unit: str, kind: str
 
 def render_charts(scope: data.Scope) -> None:
     """Measure, kind, unit and year pickers, scale controls, then the three figures."""
-    measures = data.present_values(scope, data.MEASURE)
-    if not measures:
-        st.info(label("no_match"))
+    choice = pick_measure(scope)
+    if choice is None:
         return
-    # The default costs a query: only look for one when there is no valid choice.
-    if st.session_state.get(state.CHART_MEASURE) not in measures:
-        st.session_state[state.CHART_MEASURE] = data.best_measure(scope) or measures[0]
-    pick, kind_pick, unit_pick, year_pick = st.columns([3, 1.4, 1, 1],
-                                                       vertical_alignment="bottom")
-    measure = pick.selectbox(label("pick_indicator"), measures, key=state.CHART_MEASURE)
-    # A new measure resets the kind, unit and year that do not fit it.
-    facets = data.measure_facets(scope, measure)
-    kinds = data.kinds_for(facets)
-    keep_valid(state.CHART_KIND, kinds)
-    kind = kind_pick.selectbox(label("pick_kind"), kinds, key=state.CHART_KIND,
-                               format_func=kind_name) if kinds else "level"
-    units = data.units_for(facets, kind)
-    keep_valid(state.CHART_UNIT, units)
-    unit = (unit_pick.selectbox(label("pick_unit"), units, key=state.CHART_UNIT)
-            if units else "")
+    measure, kind, unit, facets = choice
     years = data.years_for(facets, unit, kind)
     if st.session_state.get(state.CHART_YEAR) not in years and years:
         st.session_state[state.CHART_YEAR] = data.busiest_year(facets, unit, kind) or years[0]
+    stated = data.indicator_series(scope, measure, unit, kind)
+    year_pick, scale_pick, base_pick, capita_pick, lines_pick = st.columns(
+        [0.9, 1.2, 1.2, 0.9, 3.4], vertical_alignment="bottom")
     year = (year_pick.selectbox(label("pick_year"), years, key=state.CHART_YEAR)
             if years else None)
-
-    stated = data.indicator_series(scope, measure, unit, kind)
-    scale_pick, base_pick, capita_pick, lines_pick = st.columns([1.2, 1.2, 1, 3.6],
-                                                                vertical_alignment="bottom")
     state.ensure(state.CHART_SCALE, "linear")
     scale_pick.radio(label("scale"), ["linear", "log"], key=state.CHART_SCALE,
                      format_func=lambda s: label(f"scale_{s}"), horizontal=True)

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.formatting import CONFLICT_MARK, format_number
 from dashboard.i18n import kind_label, label
-from dashboard.views.drilldown import claim_card
+from dashboard.views.base import claim_card
 
 MAX_GROUPS = 20
 

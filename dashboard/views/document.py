@@ -12,10 +12,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, state
 from dashboard.formatting import format_claim_value, highlight_spans
 from dashboard.i18n import PLANNED_KINDS, kind_label, label
-from dashboard.views.drilldown import DOCUMENT_KEY
 
 DOC_SEARCH_KEY = "document_search"
 DOC_MATCHES = 50
@@ -46,7 +45,7 @@ def render_document(scope: data.Scope, files: Sequence[str],
     text files, the session's uploads and the table's documents), not a list
     of every document of a large corpus.
     """
-    current = st.session_state.get(DOCUMENT_KEY)
+    current = st.session_state.get(state.DOCUMENT)
     typed = st.text_input(label("doc_search"), key=DOC_SEARCH_KEY,
                           placeholder=label("doc_search_hint")).strip().lower()
     named = [f for f in files if typed in f.lower()][:DOC_MATCHES]
@@ -56,8 +55,8 @@ def render_document(scope: data.Scope, files: Sequence[str],
         st.info(label("no_data") if not typed else label("no_match"))
         return
     if current not in docs:
-        st.session_state[DOCUMENT_KEY] = docs[0]
-    doc = st.selectbox(label("pick_document"), docs, key=DOCUMENT_KEY)
+        st.session_state[state.DOCUMENT] = docs[0]
+    doc = st.selectbox(label("pick_document"), docs, key=state.DOCUMENT)
     claims = data.document_claims(scope, doc)
     text = text_of(doc)
     date = dates.get(doc) or next(iter(claims["doc_date"].astype(str)), "")

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.formatting import CONFLICT_MARK, LOW_MARK, format_claim_value
 from dashboard.i18n import category_label, kind_label, label
-from dashboard.views.drilldown import set_drill
+from dashboard.views.base import set_drill
 
 KEY_TABLE = "claims_table"
 SHOWN_IDS_KEY = "claims_table_ids"

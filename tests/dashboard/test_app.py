@@ -15,7 +15,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.data import DrillTarget
-from dashboard.views import TAB_CONFLICTS, TAB_DOCUMENTS, TAB_KEY, TAB_TABLE, TAB_UPLOAD
+from dashboard.views import (
+    TAB_CONFLICTS,
+    TAB_DOCUMENTS,
+    TAB_KEY,
+    TAB_MAP,
+    TAB_PANEL,
+    TAB_TABLE,
+    TAB_UPLOAD,
+)
 from dashboard.views.upload import JOB_KEY, UPLOAD_LIMIT_MB, decode_upload, unique_name
 
 TIMEOUT = 60
@@ -285,3 +293,23 @@ def test_an_upload_that_is_not_text_is_refused_with_a_reason() -> None:
     assert decode_upload("x.txt", bytes(range(128, 256)) * 40, problems) is None
     assert problems and problems[0].startswith("x.txt: not text")
     assert decode_upload("y.txt", "江津区".encode("utf-16"), problems) == "江津区"
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_region_by_year_tab_shows_the_indicator_table() -> None:
+    at = run_app(query={TAB_KEY: TAB_PANEL, "chart": "常住人口"})
+    table = at.dataframe(key="panel_table").value
+    assert list(table.columns) == ["地区 Region", "2021", "2022", "2023"]
+    beijing = table[table["地区 Region"] == "北京市"].iloc[0]
+    assert beijing["2022"] == "≠ 2225万人 (2)"  # conflicting claims are marked
+    assert any(b.key == "download_wide" for b in at.get("download_button"))
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_value_map_moves_through_the_years() -> None:
+    at = run_app(query={TAB_KEY: TAB_MAP, "chart": "地区生产总值"})
+    slider = at.select_slider(key="map_year")
+    assert slider.value == 2022 and list(slider.options) == ["2016", "2021", "2022"]
+    slider.set_value(2021).run()
+    assert not at.exception
+    assert at.query_params["map_year"] == "2021"

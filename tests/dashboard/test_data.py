@@ -371,3 +371,64 @@ def test_uploads_join_the_session_and_redo_conflicts(scope, claims) -> None:
     # The table as other sessions see it is unchanged.
     assert data.claim_count(scope) == len(claims)
     assert data.conflict_ids_in(scope, 20)[0] == 1
+
+
+def test_per_capita_divides_by_the_same_region_years_population() -> None:
+    series = pd.DataFrame({"region": ["北京市", "北京市", "天津市"], "kind": ["level"] * 3,
+                           "year": [2022, 2023, 2022], "value": [4.4e12, 4.7e12, 1.6e12],
+                           "low": [4.4e12, 4.7e12, 1.6e12], "high": [4.4e12, 4.8e12, 1.6e12]})
+    population = pd.DataFrame({"region": ["北京市", "天津市", "天津市"],
+                               "kind": ["level", "target", "level"], "year": [2022, 2022, 2021],
+                               "value": [2.2e7, 1.4e7, 1.4e7]})
+    shown = data.per_capita(series, population)
+    # Only 北京市 2022 has an actual population figure for its own year.
+    assert shown[["region", "year"]].values.tolist() == [["北京市", 2022]]
+    assert shown["value"].item() == pytest.approx(2e5)
+
+
+def test_index_puts_each_regions_base_year_actual_at_100() -> None:
+    series = pd.DataFrame({"region": ["北京市", "北京市", "北京市", "天津市"],
+                           "kind": ["level", "level", "target", "level"],
+                           "year": [2020, 2022, 2025, 2022], "value": [200.0, 250.0, 300.0, 9.0],
+                           "low": [200.0, 250.0, 300.0, 9.0], "high": [200.0, 260.0, 300.0, 9.0]})
+    shown = data.as_index(series, 2020)
+    assert shown["value"].tolist() == [100.0, 125.0, 150.0]  # the target on the same base
+    assert shown["high"].tolist()[1] == 130.0
+    assert "天津市" not in set(shown["region"])  # no actual value in 2020
+
+
+def test_chart_sources_name_the_documents_and_dates(scope) -> None:
+    sources = data.chart_sources(scope, "常住人口", "人", "level")
+    # 江津区's undated figure is on no chart, so its document is no source of one.
+    assert sources["docs"] == 2 and sources["first"] <= sources["last"]
+    assert set(sources["top"]) == {"fx_beijing.txt", "fx_news.txt"}
+    only = data.chart_sources(scope, "常住人口", "人", "level", ["河北省"])
+    assert only["top"] == ["fx_news.txt"]
+
+
+def test_region_year_table_is_the_indicator_table_pivoted(scope, fx) -> None:
+    panel = data.region_year_table(scope, "常住人口", "人", "level")
+    values, counts = data.wide_table(panel, data.filter_options(scope).regions)
+    assert list(values.index) == ["北京市", "河北省"]  # the sidebar's order
+    assert list(values.columns) == [2021, 2022, 2023]
+    assert counts.loc["北京市", 2022] == 2 and pd.isna(values.loc["河北省", 2021])
+    # The agreed value of two claims that disagree: the tie goes to the newer document.
+    assert values.loc["北京市", 2022] == 2.225e7
+    assert bool(panel.loc[(panel["region"] == "北京市") & (panel["year"] == 2022),
+                          "conflict"].item())
+    back = pd.read_csv(io.BytesIO(data.wide_csv_bytes(values, counts, "人")),
+                       encoding="utf-8-sig")
+    assert list(back.columns) == ["地区 region", "2021 (人)", "2021 条数 claims", "2022 (人)",
+                                  "2022 条数 claims", "2023 (人)", "2023 条数 claims"]
+    assert back.loc[0, "2022 条数 claims"] == 2
+
+
+def test_map_values_shade_provinces_and_cities_and_dot_located_places(scope) -> None:
+    from dashboard.views.geomap import map_values
+
+    values = map_values(scope, "地区生产总值", "元", "level")
+    shaded = values[values["lon"].isna()]
+    dots = values[values["lon"].notna()]
+    assert set(shaded["region"]) == {"北京市", "天津市"}  # provinces with a boundary
+    assert "滨海新区" in set(dots["region"])  # a district: a dot at its centroid
+    assert "京津冀" not in set(values["region"])  # no boundary, no centroid
