@@ -6,7 +6,7 @@ Run: python -m dashboard [--data PATH]   (or set ZHIBIAO_DATA)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import streamlit as st
@@ -55,7 +55,8 @@ UPLOADS_STATE = "_uploads_scope"  # (upload names, Uploads) of this session
 # The label naming each link key in "the link names X that the table does not have".
 LINK_WORDS = {state.REGION: "region", state.CHART_REGIONS: "region",
               state.MEASURES: "indicator", state.CHART_MEASURE: "indicator",
-              state.CATEGORIES: "category", state.KINDS: "kind", state.DOCS: "doc"}
+              state.CATEGORIES: "category", state.KINDS: "kind", state.DOCS: "doc",
+              state.TAB: "tab_name"}
 
 
 @st.cache_resource(show_spinner="读取指标表 Loading the claims table…")
@@ -97,6 +98,33 @@ def session_scope(scope: data.Scope, options: data.FilterOptions
     return joined, data.filter_options(joined)
 
 
+@dataclass(frozen=True)
+class Page:
+    """What the views draw from, for one run."""
+
+    scope: data.Scope  # the table and this session's uploads, unfiltered
+    filtered: data.Scope  # the same through the sidebar's filters
+    options: data.FilterOptions
+    path: Path
+    docs: list[str]  # text files and uploads, for the document pickers
+    text_of: Callable[[str], str | None]
+    dates: dict[str, str]
+
+
+# The page table: each tab, what draws it, and whether the drill-down follows it.
+# Only the open tab is drawn.
+PAGES: tuple[tuple[str, Callable[[Page], None], bool], ...] = (
+    (TAB_CHARTS, lambda p: render_charts(p.filtered), True),
+    (TAB_MAP, lambda p: render_map(p.filtered), True),
+    (TAB_PANEL, lambda p: render_panel(p.filtered, p.options.regions), True),
+    (TAB_TABLE, lambda p: render_table(p.filtered), True),
+    (TAB_CONFLICTS, lambda p: render_conflicts(p.filtered, p.text_of), False),
+    (TAB_DOCUMENTS, lambda p: render_document(p.scope, p.docs, p.text_of, p.dates), False),
+    (TAB_UPLOAD, lambda p: render_upload(), False),
+    (TAB_ABOUT, lambda p: render_about(p.scope, p.path, p.docs, p.text_of, p.dates), False),
+)
+
+
 def main() -> None:
     """Lay out the page: header, sidebar filters, the open tab, drill-down."""
     st.set_page_config(page_title="指标 Zhibiao", layout="wide")
@@ -126,11 +154,12 @@ def main() -> None:
         st.warning(label(key, path=path, error=problem))
 
     known = state.known_from(options, scope.facts,
-                             lambda names: data.docs_present(scope, names))
+                             lambda names: data.docs_present(scope, names),
+                             tuple(name for name, _, _ in PAGES))
     state.restore(known)
     for key, values in state.link_problems():
-        st.warning(label("link_unknown", what=label(LINK_WORDS.get(key, key)),
-                         values="、".join(values)))
+        what = label(LINK_WORDS[key]) if key in LINK_WORDS else key
+        st.warning(label("link_unknown", what=what, values="、".join(values)))
     filters = render_filters(options, scope)
     filtered = replace(scope, filters=filters)
     st.sidebar.divider()
@@ -146,24 +175,14 @@ def main() -> None:
         on_click="ignore", icon=":material/table_view:", help=label("download_panel_help"),
     )
 
-    docs = [*uploaded_text, *sorted(files)]
-    # The page table: each tab and what draws it; only the open tab is drawn.
-    pages: tuple[tuple[str, Callable[[], None]], ...] = (
-        (TAB_CHARTS, lambda: render_charts(filtered)),
-        (TAB_MAP, lambda: render_map(filtered)),
-        (TAB_PANEL, lambda: render_panel(filtered, options.regions)),
-        (TAB_TABLE, lambda: render_table(filtered)),
-        (TAB_CONFLICTS, lambda: render_conflicts(filtered, text_of)),
-        (TAB_DOCUMENTS, lambda: render_document(scope, docs, text_of, dates)),
-        (TAB_UPLOAD, render_upload),
-        (TAB_ABOUT, lambda: render_about(scope, path, docs, text_of, dates)),
-    )
-    tabs = st.tabs([name for name, _ in pages], key=TAB_KEY, bind="query-params")
-    for (name, render), tab in zip(pages, tabs, strict=True):
+    page = Page(scope, filtered, options, path, [*uploaded_text, *sorted(files)], text_of,
+                dates)
+    tabs = st.tabs([name for name, _, _ in PAGES], key=TAB_KEY, on_change="rerun")
+    for (_, render, drills), tab in zip(PAGES, tabs, strict=True):
         if tab.open:
             with tab:
-                render()
-            if name in (TAB_CHARTS, TAB_MAP, TAB_PANEL, TAB_TABLE):
+                render(page)
+            if drills:
                 st.divider()
                 render_drilldown(filtered, text_of)
     state.write_link(known)

@@ -96,6 +96,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pick_indicator": ("选择指标", "Choose an indicator"),
     "pick_unit": ("单位", "Unit"),
     "pick_kind": ("数值类型", "Kind of value"),
+    "tab_name": ("页面", "tab"),
     "link_unknown": ("链接中的{what}在数据中不存在：{values}",
                      "The link names a {what} the table does not have: {values}"),
     "panel_intro": ("{regions} 个地区 × {years} 个年份；每格为多数来源一致的数值（来源条数）；"

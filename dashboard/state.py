@@ -22,8 +22,9 @@ from typing import Any
 import streamlit as st
 
 from dashboard.data import DrillTarget, FilterOptions
+from dashboard.views import TAB_CHARTS, TAB_KEY
 
-TAB = "tab"
+TAB = TAB_KEY
 # Sidebar filters
 REGION = "region"
 SUBREGIONS = "sub"
@@ -60,12 +61,12 @@ class Entry:
 
     key: str
     default: Any
-    kind: str  # "list", "text", "flag", "int", "span", "drill"; "bound": its widget keeps it
+    kind: str  # how the link spells it: "list", "text", "flag", "int", "span", "drill"
     about: str
 
 
 REGISTRY: tuple[Entry, ...] = (
-    Entry(TAB, None, "bound", "the open tab (st.tabs binds it to the link itself)"),
+    Entry(TAB, TAB_CHARTS, "text", "the open tab"),
     Entry(REGION, [], "list", "regions chosen in the sidebar (codes where they have one)"),
     Entry(SUBREGIONS, True, "flag", "include the regions inside the chosen ones"),
     Entry(YEARS, None, "span", "year range; none means every year, undated rows too"),
@@ -162,16 +163,17 @@ class Known:
     region_by_id: dict[str, str]  # id (code or name) -> name
     id_of_region: dict[str, str]  # name -> id
     docs_present: Callable[[list[str]], set[str]]
+    tabs: tuple[str, ...]
 
 
-def known_from(options: FilterOptions, facts: Any,
-               docs_present: Callable[[list[str]], set[str]]) -> Known:
+def known_from(options: FilterOptions, facts: Any, docs_present: Callable[[list[str]], set[str]],
+               tabs: tuple[str, ...]) -> Known:
     """Region ids from the facts (code where there is one), for the link."""
     id_of: dict[str, str] = {}
     for name, code in zip(facts["region"], facts["region_code"], strict=True):
         if name:
             id_of.setdefault(str(name), str(code) or str(name))
-    return Known(options, {v: k for k, v in id_of.items()}, id_of, docs_present)
+    return Known(options, {v: k for k, v in id_of.items()}, id_of, docs_present, tabs)
 
 
 Problems = list[tuple[str, list[str]]]
@@ -206,7 +208,7 @@ def restore(known: Known) -> None:
     problems: Problems = []
     params = st.query_params
     for entry in REGISTRY:
-        if entry.key not in params or entry.kind == "bound":
+        if entry.key not in params:
             continue
         value = decode(entry, params.get_all(entry.key))
         if value is None:
@@ -214,7 +216,8 @@ def restore(known: Known) -> None:
             continue
         if entry.kind == "list":
             value = _check(entry.key, value, known, problems)
-        elif entry.key == CHART_MEASURE and value not in known.options.measures:
+        elif ((entry.key == CHART_MEASURE and value not in known.options.measures)
+              or (entry.key == TAB and value not in known.tabs)):
             problems.append((entry.key, [value]))
             continue
         state[entry.key] = value
@@ -231,24 +234,19 @@ def write_link(known: Known) -> None:
     state = st.session_state
     wanted: dict[str, list[str]] = {}
     for entry in REGISTRY:
-        if entry.kind == "bound":
-            continue
         value = state.get(entry.key)
         if entry.key == YEARS and value is not None and tuple(value) == known.options.year_range:
             value = None  # the whole range is no filter
         strings = encode(entry, value, lambda name: known.id_of_region.get(name, name))
         if strings:
             wanted[entry.key] = strings
-    ours = {k: st.query_params.get_all(k) for k in st.query_params
-            if k in BY_KEY and BY_KEY[k].kind != "bound"}
+    ours = {k: st.query_params.get_all(k) for k in st.query_params if k in BY_KEY}
     if ours == wanted:
         return  # unchanged: no write
-    for key in list(st.query_params):
-        if key in BY_KEY and BY_KEY[key].kind != "bound":
-            del st.query_params[key]
-    for key, strings in wanted.items():
-        st.query_params[key] = strings if len(strings) > 1 or BY_KEY[key].kind == "list" \
-            else strings[0]
+    others = {k: st.query_params.get_all(k) for k in st.query_params if k not in BY_KEY}
+    # One write (from_dict), so the browser never shows a link half rewritten.
+    st.query_params.from_dict({**others, **{
+        k: v if len(v) > 1 or BY_KEY[k].kind == "list" else v[0] for k, v in wanted.items()}})
 
 
 def ensure(key: str, default: Any) -> None:
@@ -269,5 +267,5 @@ def keep() -> None:
     gone (from the page and the link) after a look at the map.
     """
     for entry in REGISTRY:
-        if entry.kind != "bound" and entry.key in st.session_state:
+        if entry.key in st.session_state:
             st.session_state[entry.key] = st.session_state[entry.key]

@@ -184,3 +184,120 @@ def test_upload_with_limit_progress_and_refusal(app_url: str, browser_context,
     page.get_by_text("photo.txt: not text").first.wait_for(timeout=WAIT_MS)
     claims_line(page, 24, 24).wait_for(timeout=WAIT_MS)  # the upload joined the session
     page.close()
+
+
+def choose(page, widget, text: str) -> None:
+    """Pick `text` in a Streamlit selectbox or multiselect (typed, so long lists work)."""
+    widget.click()
+    page.get_by_role("listbox").first.wait_for(timeout=WAIT_MS)
+    page.keyboard.type(text)
+    option = page.get_by_role("option", name=text, exact=True)
+    option.wait_for(timeout=WAIT_MS)
+    option.click()
+    page.keyboard.press("Escape")
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def test_main_path_and_the_link_that_reopens_it(app_url: str, browser_context,
+                                                tmp_path: Path) -> None:
+    page = browser_context.new_page()
+    page.goto(app_url)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    charts.first.wait_for(timeout=WAIT_MS)
+    claims_line(page, 23).wait_for(timeout=WAIT_MS)
+
+    # Switch the concept, then the scale.
+    choose(page, page.locator('[data-testid="stSelectbox"]').first, "常住人口")
+    page.wait_for_function("() => location.search.includes('chart=%E5%B8%B8')", timeout=WAIT_MS)
+    page.get_by_text("对数 log").click()
+    page.wait_for_function("() => location.search.includes('scale=log')", timeout=WAIT_MS)
+    charts.first.locator(".yaxislayer-above").first.wait_for(timeout=WAIT_MS)
+
+    # Click a point of the line chart: its sentences open with the number marked.
+    point = charts.first.locator(".scatterlayer .trace .points path").first
+    point.wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(500)
+    point.click(force=True)
+    quote = page.locator("mark.zb-quote").first
+    quote.wait_for(timeout=WAIT_MS)
+    assert "万人" in quote.inner_text()
+    page.wait_for_function("() => location.search.includes('drill=fact')", timeout=WAIT_MS)
+
+    # Filter by region (and, after a look at the map, by year).
+    choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first,
+           "北京市")
+    claims_line(page, 9).wait_for(timeout=WAIT_MS)
+    # The map: move its year.
+    open_tab(page, "地图 Map")
+    year = page.locator('[data-testid="stMain"] input[type="range"]').last
+    year.wait_for(timeout=WAIT_MS)
+    page.wait_for_function("() => location.search.includes('map_year=')", timeout=WAIT_MS)
+    before = page.url
+    year.focus()
+    year.press("ArrowLeft")
+    page.wait_for_function(f"() => location.href !== {before!r}", timeout=WAIT_MS)
+    assert "map_year=2021" in page.url
+
+    open_tab(page, "图表 Charts")
+    thumb = page.locator('[data-testid="stSidebar"] input[type="range"]').first
+    for year in range(2017, 2023):  # one step at a time: each is a rerun
+        thumb.focus()
+        thumb.press("ArrowRight")
+        page.wait_for_function(f"() => location.search.includes('years={year}')",
+                               timeout=WAIT_MS)
+    claims_line(page, 7).wait_for(timeout=WAIT_MS)  # 北京市's two 2021 claims are gone
+    point = charts.first.locator(".scatterlayer .trace .points path").first
+    page.wait_for_function(  # the 2021 point was filtered away: a 2022 point is first now
+        "() => location.search.includes('drill=fact') && document.querySelectorAll("
+        "'[data-testid=stPlotlyChart]').length > 0", timeout=WAIT_MS)
+    page.wait_for_timeout(500)
+    point.click(force=True)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('|2022|')",
+                           timeout=WAIT_MS)
+    page.locator("mark.zb-quote").first.wait_for(timeout=WAIT_MS)
+
+    # A conflict: both sources side by side.
+    open_tab(page, "冲突 Conflicts")
+    page.get_by_text("≠ 北京市 · 常住人口 · 2022").wait_for(timeout=WAIT_MS)
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "2184.3万人" in body and "2225万人" in body
+
+    # The region × year table, its download read back.
+    open_tab(page, "地区×年份 Region × year")
+    page.get_by_text("个地区").first.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name="下载此表").click()
+    info.value.save_as(tmp_path / "wide.csv")
+    wide = pd_read(tmp_path / "wide.csv")
+    assert wide.iloc[0, 0] == "北京市" and "2022 条数 claims" in wide.columns
+    lines = download_lines(page, "下载筛选后的表格", tmp_path / "claims.csv")
+    assert len(lines) == 1 + 7
+
+    # The link alone, in a browser that has never seen the app, reopens the same view.
+    link = page.url
+    page.close()
+    # A new context of the same browser: no cookies, no storage, no session of its own.
+    fresh = browser_context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        again = fresh.new_page()
+        again.goto(link)
+        claims_line(again, 7).wait_for(timeout=WAIT_MS)
+        assert again.get_by_role("tab", name="地区×年份 Region × year").get_attribute(
+            "aria-selected") == "true"
+        open_tab(again, "图表 Charts")
+        again.wait_for_function(  # the line chart's title names the concept of the link
+            "() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .gtitle')]"
+            ".some(t => t.textContent.includes('常住人口'))", timeout=WAIT_MS)
+        assert again.get_by_role("radio", name="对数 log").is_checked()
+        again.locator("mark.zb-quote").first.wait_for(timeout=WAIT_MS)
+    finally:
+        fresh.close()
+
+
+def pd_read(path: Path):
+    import pandas as pd
+
+    return pd.read_csv(path, encoding="utf-8-sig")
