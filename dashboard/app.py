@@ -46,6 +46,8 @@ mark.zb-quote { background: #ffe58f; padding: 0 2px; border-radius: 3px; font-we
 mark.zb-claim { background: #fff1b8; border-bottom: 2px solid #d4b106; cursor: help; }
 mark.zb-planned { background: #d6e4ff; border-bottom-color: #2f54eb; }
 mark.zb-low { border-bottom: 2px dashed #fa8c16; }
+mark.zb-focus { outline: 2px solid #d4380d; animation: zb-flash 0.8s ease-in-out 4; }
+@keyframes zb-flash { 50% { background: #ff9c6e; } }
 .zb-doc { white-space: pre-wrap; line-height: 1.9; font-size: 15px; }
 .zb-sentence { line-height: 1.8; }
 .block-container { padding-top: 2.2rem; }

@@ -99,6 +99,9 @@ def highlight_quote(sentence: str, quote: str, offset_hint: int | None = None) -
 def highlight_spans(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
     """HTML of a whole document with every (start, end, tooltip, css_class) span marked.
 
+    The span whose classes include zb-focus also gets id='zb-focus', for the
+    page to scroll to.
+
     Spans that overlap an earlier one or fall outside the text are skipped, so a
     bad offset from the extractor cannot garble the rest of the page.
     """
@@ -108,8 +111,9 @@ def highlight_spans(text: str, spans: Iterable[tuple[int, int, str, str]]) -> st
         if start < cursor or end > len(text) or end <= start:
             continue
         pieces.append(html.escape(text[cursor:start]))
+        ident = " id='zb-focus'" if "zb-focus" in css_class.split() else ""
         pieces.append(
-            f"<mark class='{css_class}' title='{html.escape(tooltip, quote=True)}'>"
+            f"<mark class='{css_class}'{ident} title='{html.escape(tooltip, quote=True)}'>"
             f"{html.escape(text[start:end])}</mark>"
         )
         cursor = end

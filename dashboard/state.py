@@ -49,6 +49,7 @@ MAP_YEAR = "map_year"
 MAP_MODE = "map_mode"
 PAGE = "page"
 DOCUMENT = "document"
+DOC_AT = "at"
 DRILL = "drill"
 # Link-read bookkeeping (never in the link)
 LINK_READ = "_link_read"
@@ -88,6 +89,7 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(MAP_MODE, "value", "text", "the map shows values or claim counts"),
     Entry(PAGE, 1, "int", "the table's page"),
     Entry(DOCUMENT, None, "text", "the document open in the Documents tab"),
+    Entry(DOC_AT, None, "int", "the offset of the claim that tab scrolls to and flashes"),
     Entry(DRILL, None, "drill", "the claim or fact whose sentences are shown"),
 )
 BY_KEY: dict[str, Entry] = {e.key: e for e in REGISTRY}

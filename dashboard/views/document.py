@@ -11,17 +11,24 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from dashboard import data, state
 from dashboard.formatting import format_claim_value, highlight_spans
 from dashboard.i18n import PLANNED_KINDS, kind_label, label
 
+SCROLL_TO_FOCUS = """<script>
+const mark = window.parent.document.getElementById("zb-focus");
+if (mark) { mark.scrollIntoView({block: "center", behavior: "smooth"}); }
+</script>"""
 DOC_SEARCH_KEY = "document_search"
 DOC_MATCHES = 50
 
 
-def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
-    """(start, end, tooltip, css class) for each claim of one document."""
+def claim_spans(claims: pd.DataFrame, focus: int | None = None
+                ) -> list[tuple[int, int, str, str]]:
+    """(start, end, tooltip, css class) for each claim of one document; the claim at
+    offset `focus` (opened from the drill-down) is the one to scroll to and flash."""
     spans = []
     for row in claims.itertuples():
         value = format_claim_value(row.value, str(row.unit), str(row.qualifier), str(row.kind))
@@ -33,6 +40,8 @@ def claim_spans(claims: pd.DataFrame) -> list[tuple[int, int, str, str]]:
             css += " zb-low"
         if str(row.kind) in PLANNED_KINDS:
             css += " zb-planned"
+        if focus is not None and int(row.start) == focus:
+            css += " zb-focus"
         spans.append((int(row.start), int(row.end), tooltip, css))
     return spans
 
@@ -56,7 +65,8 @@ def render_document(scope: data.Scope, files: Sequence[str],
         return
     if current not in docs:
         st.session_state[state.DOCUMENT] = docs[0]
-    doc = st.selectbox(label("pick_document"), docs, key=state.DOCUMENT)
+    doc = st.selectbox(label("pick_document"), docs, key=state.DOCUMENT,
+                       on_change=lambda: st.session_state.pop(state.DOC_AT, None))
     claims = data.document_claims(scope, doc)
     text = text_of(doc)
     date = dates.get(doc) or next(iter(claims["doc_date"].astype(str)), "")
@@ -68,5 +78,9 @@ def render_document(scope: data.Scope, files: Sequence[str],
     st.html("<div class='zb-legend'><mark class='zb-claim'>1200亿元</mark> 抽取的数字 extracted "
             "number · <mark class='zb-claim zb-planned'>1800亿元</mark> 目标/预测 target/forecast"
             " · <mark class='zb-claim zb-low'>136万人</mark> 低置信度 low confidence</div>")
+    focus = st.session_state.get(state.DOC_AT)
     with st.container(height=620, border=True):
-        st.html(f"<div class='zb-doc'>{highlight_spans(text, claim_spans(claims))}</div>")
+        st.html(f"<div class='zb-doc'>{highlight_spans(text, claim_spans(claims, focus))}</div>")
+    if focus is not None:
+        # st.html runs no script; a same-origin component frame can scroll the page's mark.
+        components.html(SCROLL_TO_FOCUS, height=0)

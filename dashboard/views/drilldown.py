@@ -51,10 +51,11 @@ def render_drilldown(scope: Scope, text_of: Callable[[str], str | None]) -> None
             claim_card(row, text_of, bool(conflicting[i]))
             st.button("打开文档 Open document", icon=":material/description:",
                       key=f"open_doc_{row['claim_id']}",
-                      on_click=_open_document, args=(str(row["doc"]),))
+                      on_click=_open_document, args=(str(row["doc"]), int(row["start"])))
 
 
-def _open_document(doc: str) -> None:
-    """Show a document in the Documents tab."""
+def _open_document(doc: str, start: int) -> None:
+    """Show a document in the Documents tab, scrolled to this claim."""
     st.session_state[state.DOCUMENT] = doc
+    st.session_state[state.DOC_AT] = start
     st.session_state[TAB_KEY] = TAB_DOCUMENTS

@@ -1,26 +1,33 @@
 """Bring your own text: upload .txt files or paste text, extracted in the background.
 
-Uploaded documents join the data for this browser session only; they are kept
-in session state (text and rows) and never written to disk. Extraction runs in
-a worker thread with a progress bar, so the page stays responsive.
+Uploaded documents join the data for this browser only; they are kept in the
+server's memory (text and rows), never written to disk. A reload starts a new
+Streamlit session, so the uploads are also kept under a random token that a
+session cookie names (gone when the browser closes): the reloaded page finds
+them again. Extraction runs in a worker thread with a progress bar, so the
+page stays responsive.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from dashboard import data
 from dashboard.i18n import label
 from extract.read import ReadError, decode
 
 UPLOADS_KEY = "uploads"
+TOKEN_KEY = "upload_token"
 MESSAGE_KEY = "upload_messages"
 PROBLEMS_KEY = "upload_problems"  # files refused or repaired by the decoder
 # The app puts here a function: text -> names of the table's documents (and text files)
@@ -65,14 +72,43 @@ def extract_document(doc: str, text: str, date: dt.date | None,
     return UploadedDoc(doc, text, date, data.rows_from_records(records))
 
 
+COOKIE = "zhibiao_uploads"
+KEPT_BROWSERS = 64  # browsers whose uploads the server keeps across reloads, newest kept
+
+
+@st.cache_resource
+def _kept_uploads() -> OrderedDict[str, list[UploadedDoc]]:
+    """Token -> uploads, for the whole server; the oldest browser's go first."""
+    return OrderedDict()
+
+
 def uploaded_docs() -> list[UploadedDoc]:
-    """Documents added in this session, oldest first."""
-    return st.session_state.setdefault(UPLOADS_KEY, [])
+    """Documents added in this browser, oldest first (found again after a reload)."""
+    if UPLOADS_KEY not in st.session_state:
+        token = st.context.cookies.get(COOKIE)
+        st.session_state[UPLOADS_KEY] = list(_kept_uploads().get(token, [])) if token else []
+    return st.session_state[UPLOADS_KEY]
 
 
 def add_documents(new: list[UploadedDoc]) -> None:
-    """Add documents to the session after the ones already there."""
-    st.session_state[UPLOADS_KEY] = uploaded_docs() + new
+    """Add documents after the ones already there, and keep them for a reload."""
+    docs = uploaded_docs() + new
+    st.session_state[UPLOADS_KEY] = docs
+    token = st.session_state.setdefault(TOKEN_KEY, st.context.cookies.get(COOKIE)
+                                        or secrets.token_urlsafe(16))
+    kept = _kept_uploads()
+    kept[token] = docs
+    kept.move_to_end(token)
+    while len(kept) > KEPT_BROWSERS:
+        kept.popitem(last=False)
+
+
+def remember_browser() -> None:
+    """Set the session cookie naming this browser's uploads (once they exist)."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token and st.context.cookies.get(COOKIE) != token:
+        components.html(f"<script>window.parent.document.cookie = "
+                        f"'{COOKIE}={token}; path=/; SameSite=Strict';</script>", height=0)
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -240,6 +276,7 @@ def render_upload() -> None:
     for problem in st.session_state.pop(PROBLEMS_KEY, []):
         st.warning(problem)
     docs = uploaded_docs()
+    remember_browser()
     if docs:
         st.markdown(f"**{label('added_docs')}**")
         st.dataframe(pd.DataFrame({

@@ -313,3 +313,16 @@ def test_value_map_moves_through_the_years() -> None:
     slider.set_value(2021).run()
     assert not at.exception
     assert at.query_params["map_year"] == "2021"
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_open_document_scrolls_to_and_flashes_the_claim() -> None:
+    at = run_app(state={"drill": DrillTarget(region="北京市", measure="常住人口", year=2022,
+                                             kind="level")})
+    opener = next(b for b in at.button if b.key and b.key.startswith("open_doc_fx_news"))
+    opener.click().run()
+    assert at.session_state[TAB_KEY] == TAB_DOCUMENTS
+    body = html_of(at)
+    assert "<mark class='zb-claim zb-focus' id='zb-focus'" in body
+    assert body.count("zb-focus' id=") == 1
+    assert at.query_params["at"] == "70" and at.query_params["document"] == "fx_news.txt"

@@ -183,7 +183,13 @@ def test_upload_with_limit_progress_and_refusal(app_url: str, browser_context,
     page.get_by_text("江津报告.txt: 1").first.wait_for(timeout=WAIT_MS)
     page.get_by_text("photo.txt: not text").first.wait_for(timeout=WAIT_MS)
     claims_line(page, 24, 24).wait_for(timeout=WAIT_MS)  # the upload joined the session
+    # A reload is a new Streamlit session: the browser's uploads are found again.
+    page.wait_for_function("() => document.cookie.includes('zhibiao_uploads=')",
+                           timeout=WAIT_MS)
+    page.reload()
+    claims_line(page, 24, 24).wait_for(timeout=WAIT_MS)
     page.close()
+    browser_context.clear_cookies()  # the next test starts as a new browser
 
 
 def choose(page, widget, text: str) -> None:
