@@ -246,9 +246,46 @@ def region_facts(scope: Scope) -> pd.DataFrame:
         "DISTINCT region, region_code, region_level, province", tail="ORDER BY region")
 
 
+def with_ancestors(facts: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFrame:
+    """The facts plus every province and city the regions lie in, from the region table.
+
+    So the picker offers 重庆市 when only its districts have claims, and choosing
+    it (with sub-regions) reaches them.
+    """
+    if facts.empty or region_table.empty:
+        return facts
+    coded = region_table[region_table["code"] != ""]
+    by_code = coded.drop_duplicates("code").set_index("code")
+    by_name = coded[coded["level"] == "province"].drop_duplicates("name")
+    parent_of = dict(zip(by_code.index, by_code["parent_code"].fillna("").astype(str),
+                         strict=True))
+    wanted: set[str] = set()
+    for code in set(facts["region_code"]) - {""}:
+        seen: set[str] = set()
+        while code in parent_of and code not in seen:  # up the tree, never round a loop
+            seen.add(code)
+            if by_code.at[code, "level"] in ("province", "city"):
+                wanted.add(code)
+            code = parent_of[code]
+    wanted |= set(by_name.loc[by_name["name"].isin(set(facts["province"])), "code"])
+    rows = by_code.loc[sorted(wanted)]
+    rows = rows[rows["level"].isin(["province", "city"])]
+    province_of = {c: n for c, n in zip(by_name["code"], by_name["name"], strict=True)}
+    extra = pd.DataFrame({
+        "region": rows["name"].astype(str).to_numpy(), "region_code": rows.index.astype(str),
+        "region_level": rows["level"].astype(str).to_numpy(),
+        "province": [province_of.get(c[:2] + "0000", "") for c in rows.index.astype(str)],
+    })
+    known = set(zip(facts["region"], facts["region_code"], strict=True))
+    extra = extra[[(r, c) not in known for r, c in zip(extra["region"], extra["region_code"],
+                                                        strict=True)]]
+    return pd.concat([facts, extra], ignore_index=True)
+
+
 def with_facts(scope: Scope) -> Scope:
-    """The scope with its region facts read (once per table, or per set of uploads)."""
-    return replace(scope, facts=region_facts(scope))
+    """The scope with its region facts (and their provinces and cities) read, once per
+    table or per set of uploads."""
+    return replace(scope, facts=with_ancestors(region_facts(scope), scope.source.region_table))
 
 
 @dataclass(frozen=True)

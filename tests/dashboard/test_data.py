@@ -432,3 +432,14 @@ def test_map_values_shade_provinces_and_cities_and_dot_located_places(scope) -> 
     assert set(shaded["region"]) == {"北京市", "天津市"}  # provinces with a boundary
     assert "滨海新区" in set(dots["region"])  # a district: a dot at its centroid
     assert "京津冀" not in set(values["region"])  # no boundary, no centroid
+
+
+def test_the_picker_offers_the_provinces_and_cities_regions_lie_in(scope, claims) -> None:
+    assert "重庆市" not in set(claims["region"])  # only its district 江津区 has claims
+    options = data.filter_options(scope)
+    assert options.regions.index("重庆市") < options.regions.index("江津区")
+    chongqing = replace(scope, filters=Filters(regions=("重庆市",)))
+    assert regions_of(chongqing.select("region")) == {"江津区"}
+    assert data.claim_count(chongqing) == 5
+    # Without the region table there is nothing to add.
+    assert data.with_ancestors(scope.facts.iloc[:0], scope.source.region_table).empty
