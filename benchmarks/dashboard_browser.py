@@ -110,6 +110,10 @@ def main() -> None:
     parser.add_argument("--bundled", action="store_true", help="the bundled table instead")
     parser.add_argument("--changes", type=int, default=12)
     args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"dashboard_browser: skipped, {CHROMIUM} is missing (scripts/setup.sh installs it "
+              "when run as root)")
+        return
     from playwright.sync_api import sync_playwright
 
     from dashboard.data import DEFAULT_CLAIMS, DEFAULT_DOCS

@@ -123,11 +123,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "index_unit": ("指数，{year}年=100", "index, {year} = 100"),
     "index_gap": ("{year}年没有实际值的地区未画出", "regions without an actual value in {year} "
                   "are not drawn"),
-    "per_capita": ("人均", "Per resident"),
+    "per_capita": ("人均", "per capita"),
     "per_capita_help": ("除以同一地区同一年的常住人口", "divided by the same region-year's "
                         "常住人口 (resident population)"),
     "per_capita_gap": ("{n} 个地区-年份没有常住人口数据，未画出",
                        "{n} region-years have no resident population figure and are not drawn"),
+    "chart_sources_short": ("来源：{docs} 篇文档，{span}", "Sources: {docs} documents, {span}"),
     "chart_regions": ("图中地区", "Regions in the chart"),
     "chart_regions_hint": ("条数最多的 {n} 个", "the {n} with most claims"),
     "chart_sources": ("来源：{docs} 篇文档，{span}；{top}", "Sources: {docs} documents, {span}: "

@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.formatting import CONFLICT_MARK, axis_scale, format_claim_value
-from dashboard.i18n import PLANNED_KINDS, category_label, label
+from dashboard.i18n import PLANNED_KINDS, category_label, label, zh
 from dashboard.views.base import (
     customdata,
     keep_valid,
@@ -65,12 +65,15 @@ def busiest_regions(series: pd.DataFrame, limit: int = MAX_LINES) -> list[str]:
                 .index[:limit])
 
 
-def source_note(sources: dict) -> str:
-    """The line under a chart (and in its PNG): how many documents, their dates, which."""
+def source_note(sources: dict, names: bool = True) -> str:
+    """The line under a chart: how many documents, their dates and (under the chart,
+    not in its PNG, where it would not fit) the busiest ones."""
     if not sources["docs"]:
         return ""
     span = (f"{sources['first']} – {sources['last']}" if sources["first"] != sources["last"]
             else sources["first"])
+    if not names:  # in the figure, where only one language fits
+        return zh("chart_sources_short", docs=sources["docs"], span=span or "—")
     return label("chart_sources", docs=sources["docs"], span=span or "—",
                  top="、".join(sources["top"]))
 
@@ -78,10 +81,10 @@ def source_note(sources: dict) -> str:
 def with_note(fig: go.Figure, note: str) -> go.Figure:
     """Write the source line into the figure itself, so the downloaded PNG carries it."""
     if note:
-        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.32,
-                           showarrow=False, xanchor="left", align="left",
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.3,
+                           showarrow=False, xanchor="left", yanchor="top", align="left",
                            font={"size": 10, "color": "#666"})
-        fig.update_layout(margin={**LAYOUT["margin"], "b": 70})
+        fig.update_layout(margin={**LAYOUT["margin"], "b": 110}, height=LAYOUT["height"] + 60)
     return fig
 
 
@@ -209,7 +212,7 @@ def render_charts(scope: data.Scope) -> None:
         st.session_state[state.CHART_YEAR] = data.busiest_year(facets, unit, kind) or years[0]
     stated = data.indicator_series(scope, measure, unit, kind)
     year_pick, scale_pick, base_pick, capita_pick, lines_pick = st.columns(
-        [0.9, 1.2, 1.2, 0.9, 3.4], vertical_alignment="bottom")
+        [0.9, 1.1, 1.3, 1.4, 2.8], vertical_alignment="bottom")
     year = (year_pick.selectbox(label("pick_year"), years, key=state.CHART_YEAR)
             if years else None)
     state.ensure(state.CHART_SCALE, "linear")
@@ -232,7 +235,8 @@ def render_charts(scope: data.Scope) -> None:
     series, shown_unit, gap = chart_values(scope, stated, unit, kind)
     log = st.session_state[state.CHART_SCALE] == "log"
     lines = chosen or busiest_regions(series)
-    note = source_note(data.chart_sources(scope, measure, unit, kind, lines))
+    sources = data.chart_sources(scope, measure, unit, kind, lines)
+    note, short_note = source_note(sources), source_note(sources, names=False)
 
     left, right = st.columns(2)
     with left:
@@ -240,14 +244,15 @@ def render_charts(scope: data.Scope) -> None:
         if series.empty:
             st.caption(label("no_match"))
         else:
-            st.plotly_chart(with_note(line_figure(series, measure, shown_unit, log, lines), note),
+            st.plotly_chart(with_note(line_figure(series, measure, shown_unit, log, lines),
+                                      short_note),
                             key=KEY_LINE, on_select=on_chart_select(KEY_LINE),
                             selection_mode="points", config=plotly_config("line"))
     with right:
         st.markdown(f"##### {label('bar_title')}")
         if year is not None:
             values = data.regions_in_year(series, year)
-            bar_note = source_note(data.chart_sources(scope, measure, unit, kind))
+            bar_note = source_note(data.chart_sources(scope, measure, unit, kind), names=False)
             st.plotly_chart(with_note(bar_figure(values, measure, shown_unit, year, log),
                                       bar_note),
                             key=KEY_BAR, on_select=on_chart_select(KEY_BAR),
