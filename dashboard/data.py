@@ -597,19 +597,22 @@ def wide_csv_bytes(values: pd.DataFrame, counts: pd.DataFrame, unit: str) -> byt
     return _csv_bytes([out], list(out.columns))
 
 
-def chart_sources(scope: Scope, measure: str, unit: str, kind: str,
-                  regions: Sequence[str] = ()) -> dict[str, Any]:
-    """Where a chart's figures come from: how many documents, their dates, the busiest."""
-    where = "measure = ? AND unit = ? AND list_contains(?, kind) AND year IS NOT NULL"
-    params: list[Any] = [measure, unit, chart_kinds(kind)]
-    if regions:
-        where += " AND list_contains(?, region)"
-        params.append(list(regions))
-    frame = scope.select("doc, max(doc_date) AS date, count(*) AS n", where, params,
-                         tail="GROUP BY doc ORDER BY n DESC, doc")
-    dates = sorted(d for d in frame["date"].astype(str) if d)
-    return {"docs": len(frame), "first": dates[0] if dates else "",
-            "last": dates[-1] if dates else "", "top": [str(d) for d in frame["doc"][:3]]}
+def chart_sources(scope: Scope, measure: str, unit: str, kind: str) -> pd.DataFrame:
+    """Where a chart's figures come from: per document and region, the claims and the
+    document's date (one query; `sources_summary` reads any set of regions off it)."""
+    return scope.select("doc, region, max(doc_date) AS date, count(*) AS n",
+                        "measure = ? AND unit = ? AND list_contains(?, kind) AND year IS NOT NULL",
+                        [measure, unit, chart_kinds(kind)], tail="GROUP BY doc, region")
+
+
+def sources_summary(sources: pd.DataFrame, regions: Sequence[str] = ()) -> dict[str, Any]:
+    """How many documents (of the given regions, else all), their dates, the busiest three."""
+    rows = sources[sources["region"].isin(list(regions))] if regions else sources
+    per_doc = (rows.groupby("doc", as_index=False).agg(n=("n", "sum"), date=("date", "max"))
+               .sort_values(["n", "doc"], ascending=[False, True], kind="stable"))
+    dates = sorted(d for d in per_doc["date"].astype(str) if d)
+    return {"docs": len(per_doc), "first": dates[0] if dates else "",
+            "last": dates[-1] if dates else "", "top": [str(d) for d in per_doc["doc"][:3]]}
 
 
 def regions_in_year(series: pd.DataFrame, year: int) -> pd.DataFrame:

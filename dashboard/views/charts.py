@@ -235,8 +235,9 @@ def render_charts(scope: data.Scope) -> None:
     series, shown_unit, gap = chart_values(scope, stated, unit, kind)
     log = st.session_state[state.CHART_SCALE] == "log"
     lines = chosen or busiest_regions(series)
-    sources = data.chart_sources(scope, measure, unit, kind, lines)
-    note, short_note = source_note(sources), source_note(sources, names=False)
+    sources = data.chart_sources(scope, measure, unit, kind)
+    drawn = data.sources_summary(sources, lines)
+    note, short_note = source_note(drawn), source_note(drawn, names=False)
 
     left, right = st.columns(2)
     with left:
@@ -252,7 +253,7 @@ def render_charts(scope: data.Scope) -> None:
         st.markdown(f"##### {label('bar_title')}")
         if year is not None:
             values = data.regions_in_year(series, year)
-            bar_note = source_note(data.chart_sources(scope, measure, unit, kind), names=False)
+            bar_note = source_note(data.sources_summary(sources), names=False)
             st.plotly_chart(with_note(bar_figure(values, measure, shown_unit, year, log),
                                       bar_note),
                             key=KEY_BAR, on_select=on_chart_select(KEY_BAR),

@@ -399,11 +399,11 @@ def test_index_puts_each_regions_base_year_actual_at_100() -> None:
 
 def test_chart_sources_name_the_documents_and_dates(scope) -> None:
     sources = data.chart_sources(scope, "常住人口", "人", "level")
+    every = data.sources_summary(sources)
     # 江津区's undated figure is on no chart, so its document is no source of one.
-    assert sources["docs"] == 2 and sources["first"] <= sources["last"]
-    assert set(sources["top"]) == {"fx_beijing.txt", "fx_news.txt"}
-    only = data.chart_sources(scope, "常住人口", "人", "level", ["河北省"])
-    assert only["top"] == ["fx_news.txt"]
+    assert every["docs"] == 2 and every["first"] <= every["last"]
+    assert set(every["top"]) == {"fx_beijing.txt", "fx_news.txt"}
+    assert data.sources_summary(sources, ["河北省"])["top"] == ["fx_news.txt"]
 
 
 def test_region_year_table_is_the_indicator_table_pivoted(scope, fx) -> None:
