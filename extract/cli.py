@@ -465,6 +465,11 @@ def _into_store(args: argparse.Namespace, tasks: list[Task]) -> int:
     roots = [p for p in args.paths if p.is_dir()]
     keys = {str(path): document_key(path, roots) for path, _, _ in tasks}
     shared = {k for k, n in Counter(keys.values()).items() if n > 1}  # 2023/txt, 2024/txt
+    # A name an earlier run gave another file (a/report.txt, then b/report.txt): this
+    # file goes by its key instead, so the store's `doc` names one document each.
+    held = store.names_held(name for _, name, _ in tasks)
+    tasks = [(path, keys[str(path)] if held.get(name, set()) - {keys[str(path)]} else name, date)
+             for path, name, date in tasks]
     sources = {str(path): Source(os.path.abspath(path) if keys[str(path)] in shared
                                  else keys[str(path)], name, str(path), content_hash(path),
                                  _size(path), date)

@@ -181,6 +181,18 @@ class Store:
             "WHERE extractor_version = ? AND status = 'ok'", [extractor_version()]).fetchall()
         return {key: (digest or "", date) for key, digest, date in rows}
 
+    def names_held(self, names: Iterable[str]) -> dict[str, set[str]]:
+        """name -> keys of the stored documents that go by one of `names`."""
+        wanted = sorted(set(names))
+        if not wanted:
+            return {}
+        held: dict[str, set[str]] = {}
+        rows = self._db.execute("SELECT name, key FROM documents WHERE list_contains(?, name)",
+                                [wanted]).fetchall()
+        for name, key in rows:
+            held.setdefault(name, set()).add(key)
+        return held
+
     @staticmethod
     def holds(known: dict[str, tuple[str, str]], source: Source) -> bool:
         """True when `known` has the source as it is now (same bytes, same date)."""

@@ -226,3 +226,22 @@ def test_a_skipped_file_is_reported_again_and_nothing_readable_is_exit_2(
     capsys.readouterr()
     assert cli.main([str(folder), "-o", str(store)]) == 2
     assert "skipped" in capsys.readouterr().err
+
+
+def test_files_of_one_name_from_separate_runs_stay_apart(tmp_path: Path) -> None:
+    for folder, people in (("a", 12), ("b", 15)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(f"2023年某县常住人口{people}万人。",
+                                                      encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    assert cli.main([str(tmp_path / "a"), "-o", str(store)]) == 0
+    assert cli.main([str(tmp_path / "b"), "-o", str(store)]) == 0
+    with duckdb.connect(str(store), read_only=True) as db:
+        docs = dict(db.execute("SELECT doc, max(value) FROM claims GROUP BY doc").fetchall())
+    # The first keeps its name; the second, whose name was taken, goes by its key.
+    assert docs == {"report.txt": 120000.0, "b/report.txt": 150000.0}
+    # Run again: nothing changes, each keeps the name it has.
+    assert cli.main([str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(store)]) == 0
+    with duckdb.connect(str(store), read_only=True) as db:
+        names = sorted(r[0] for r in db.execute("SELECT name FROM documents").fetchall())
+    assert names == ["b/report.txt", "report.txt"]
