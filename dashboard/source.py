@@ -23,6 +23,7 @@ session's own cursor, joined to the table for its queries only.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,10 @@ class Source:
     region_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_conflicts: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Answers to the table's own queries (no uploads), newest last: every session asking
+    # the same view (or going back to one) gets it without a scan. The table is read-only
+    # while the source is open; a rewritten file opens a new source.
+    _answers: OrderedDict[tuple, pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A connection of its own for one query (DuckDB connections are per thread)."""
@@ -281,14 +286,36 @@ def _relations(cur: duckdb.DuckDBPyConnection, uploads: Uploads | None) -> str:
             f"LEFT JOIN conflict_keys k USING ({FACT_KEY})) ")
 
 
+ANSWERS_KEPT = 512  # answers kept per table ...
+ANSWER_ROWS = 2_000  # ... each at most this long: what a view draws, not a table's worth
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list | tuple) else value
+
+
 def run(source: Source, uploads: Uploads | None, sql: str,
         params: Sequence[Any] = ()) -> pd.DataFrame:
-    """Run a query over `rel` or `crel` (see _relations)."""
+    """Run a query over `rel` or `crel` (see _relations); the table's own answers are
+    kept (ANSWERS_KEPT), a session's uploads are always asked afresh."""
+    key = (sql, _hashable(list(params)))
+    if uploads is None:
+        with source._lock:
+            kept = source._answers.get(key)
+            if kept is not None:
+                source._answers.move_to_end(key)
+                return kept.copy()
     cur = source.cursor()
     try:
-        return cur.execute(_relations(cur, uploads) + sql, list(params)).df()
+        answer = cur.execute(_relations(cur, uploads) + sql, list(params)).df()
     finally:
         cur.close()
+    if uploads is None and len(answer) <= ANSWER_ROWS:
+        with source._lock:
+            source._answers[key] = answer.copy()
+            while len(source._answers) > ANSWERS_KEPT:
+                source._answers.popitem(last=False)
+    return answer
 
 
 def batches(source: Source, uploads: Uploads | None, sql: str, params: Sequence[Any] = (),

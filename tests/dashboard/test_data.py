@@ -443,3 +443,20 @@ def test_the_picker_offers_the_provinces_and_cities_regions_lie_in(scope, claims
     assert data.claim_count(chongqing) == 5
     # Without the region table there is nothing to add.
     assert data.with_ancestors(scope.facts.iloc[:0], scope.source.region_table).empty
+
+
+def test_the_tables_answers_are_kept_and_handed_out_as_copies(fx, monkeypatch) -> None:
+    fresh = opened(fx.claims, fx.regions)  # its own source: no answers kept yet
+    asked = []
+    cursor = type(fresh.source).cursor
+    monkeypatch.setattr(type(fresh.source), "cursor",
+                        lambda self: (asked.append(1), cursor(self))[1])
+    first = data.map_counts(fresh)[0]
+    before = len(asked)
+    again = data.map_counts(fresh)[0]
+    assert len(asked) == before  # the same view again: no query
+    pd.testing.assert_frame_equal(first, again)
+    again.loc[0, "n"] = -1  # a caller changing its copy changes nothing kept
+    assert data.map_counts(fresh)[0].loc[0, "n"] == first.loc[0, "n"]
+    data.claim_count(replace(fresh, filters=Filters(regions=("天津市",))))
+    assert len(asked) == before + 1  # another filter state is asked
