@@ -100,7 +100,11 @@ def test_cli_csv_and_dashboard_download_neutralise_formulas(tmp_path: Path) -> N
     written = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert {r["doc"] for r in written} == {"'@x.txt"}
     assert all(r["sentence"].startswith("'=") for r in written)
-    downloaded = data.to_csv_bytes(pd.DataFrame(rows, columns=list(COLUMNS))).decode("utf-8-sig")
+    # The dashboard on a table holding the raw values (Parquet keeps them as they are).
+    pd.DataFrame(rows, columns=list(COLUMNS)).to_parquet(tmp_path / "rows.parquet")
+    table = data.with_facts(data.Scope(data.load_source(tmp_path / "rows.parquet")))
+    assert set(table.select("doc")["doc"]) == {"@x.txt"}
+    downloaded = data.to_csv_bytes(table).decode("utf-8-sig")
     assert "'@x.txt" in downloaded and "\n@x.txt" not in downloaded
 
 
