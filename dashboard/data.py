@@ -152,9 +152,6 @@ class Filters:
     hide_low_confidence: bool = False
 
 
-REGION_FACT_COLUMNS: tuple[str, ...] = ("region", "region_code", "region_level", "province")
-
-
 @dataclass(frozen=True)
 class Scope:
     """One session's claims (the table plus its uploads) seen through its filters.
@@ -493,7 +490,6 @@ def best_measure(scope: Scope) -> str | None:
     return str(spread["measure"].iat[0])
 
 
-FACT_COLUMNS = ("value", "qualifier", "low", "high", "n", "confidence", "conflict")
 _FACT_AGGREGATES = (
     "first(value ORDER BY confidence DESC, doc, \"start\") AS value, "
     "first(qualifier ORDER BY confidence DESC, doc, \"start\") AS qualifier, "

@@ -21,7 +21,7 @@ from dashboard.formatting import (
     highlight_quote,
     sentence_offset,
 )
-from dashboard.i18n import KINDS, category_label, kind_label, label
+from dashboard.i18n import KINDS, category_label, kind_label, label, level_label
 
 
 def customdata(n: int, region: object = None, indicator: object = None, year: object = None,
@@ -143,7 +143,7 @@ def claim_fields(row: pd.Series) -> pd.DataFrame:
         "quote": row["quote"], "value": row["value"], "unit": row["unit"],
         "qualifier": row["qualifier"], "kind": kind_label(str(row["kind"])),
         "region": row["region"], "region_code": row["region_code"],
-        "region_level": row["region_level"], "province": row["province"],
+        "region_level": level_label(str(row["region_level"])), "province": row["province"],
         "year": "" if pd.isna(row["year"]) else int(row["year"]),
         "indicator": row["indicator"], "concept": row["concept"],
         "category": category_label(str(row["category"])),

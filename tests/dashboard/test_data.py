@@ -460,3 +460,13 @@ def test_the_tables_answers_are_kept_and_handed_out_as_copies(fx, monkeypatch) -
     assert data.map_counts(fresh)[0].loc[0, "n"] == first.loc[0, "n"]
     data.claim_count(replace(fresh, filters=Filters(regions=("天津市",))))
     assert len(asked) == before + 1  # another filter state is asked
+
+
+def test_a_claims_fields_name_its_level_and_concept(claims) -> None:
+    from dashboard.views.base import claim_fields
+
+    row = claims[claims["region"] == "江津区"].iloc[0]
+    fields = dict(zip(*claim_fields(row).T.values, strict=True))
+    assert fields["region_level"] == "县级 county"
+    assert fields["year"] == ("" if pd.isna(row["year"]) else str(int(row["year"])))
+    assert fields["concept"] == "" and fields["region"] == "江津区"  # the fixture has no concepts
