@@ -52,6 +52,8 @@ _SHORT_FULL_NAME = 3
 # prepositions, conjunctions, particles, adverbs, verbs, pronouns. Localisers,
 # numerals and classifiers do occur in names (丰年里, 三河村, 卫国道).
 _FUNCTION_TAGS = frozenset("pcudvr")
+# Tags of words that describe rather than name: idioms and set phrases (软弱涣散, 后进).
+_DESCRIPTION_TAGS = frozenset("il")
 
 
 @dataclass(frozen=True)
@@ -230,11 +232,19 @@ def _local_mentions(text: str) -> list[Mention]:
         suffix = next(x for x in by_length if match.group().endswith(x))
         stem_end = match.end() - len(suffix)
         start = stem_end
+        stem_tags = []
         for token in reversed(tagged_tokens(text, match.start(), stem_end)):
             if token.tag[:1] in _FUNCTION_TAGS:
                 break
             start = token.start
-        if stem_end - start >= 2 and _is_local_name(text, start, match.end(), text[start:stem_end]):
+            stem_tags.append(token.tag)
+        while stem_end - start > 2 and text[start] in words_by_role("context_words",
+                                                                      "name_sheds"):
+            start += 1
+        # An idiom before the suffix describes a kind of place (软弱涣散村), names none.
+        described = bool(stem_tags) and all(tag[:1] in _DESCRIPTION_TAGS for tag in stem_tags)
+        if stem_end - start >= 2 and not described and _is_local_name(
+                text, start, match.end(), text[start:stem_end]):
             name = text[start:match.end()]
             found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
     return found

@@ -63,6 +63,10 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("全长11.5公里的西青区子牙河大堤。", "11.5公里", "西青区"),  # the place the 的 leads to
     ("天津市\n海韵家园试点小区物业服务满意度由45%上升到93%。", "93%", "海韵家园"),  # 家园
     ("天津市\n晓镇家园社区议事100余次。", "100余次", "晓镇家园社区"),  # 家园 inside a name
+    # 以…为例: the tokenizer glues 以 to the name's first character; the name sheds it
+    ("天津市\n以中河头村为例,村集体增收30万元。", "30万元", "中河头村"),
+    # an idiom before 村 describes a kind of village, names none: the district's figure
+    ("天津市北辰区\n强化组织保障,常态化整顿软弱涣散村党组织12个。", "12个", "北辰区"),
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
