@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import label
-from dashboard.source import Source, Uploads, session_uploads
+from dashboard.source import Source, session_uploads
 from dashboard.views import (
     TAB_ABOUT,
     TAB_CHARTS,
@@ -53,7 +53,7 @@ mark.zb-focus { outline: 2px solid #d4380d; animation: zb-flash 0.8s ease-in-out
 .block-container { padding-top: 2.2rem; }
 .zb-legend { font-size: 0.85rem; color: #555; margin-bottom: 0.4rem; }
 </style>"""
-UPLOADS_STATE = "_uploads_scope"  # (upload names, Uploads) of this session
+UPLOADS_STATE = "_uploads_scope"  # (table, upload names, scope, filter choices) of a session
 # The label naming each link key in "the link names X that the table does not have".
 LINK_WORDS = {state.REGION: "region", state.CHART_REGIONS: "region",
               state.MEASURES: "indicator", state.CHART_MEASURE: "indicator",
@@ -84,20 +84,23 @@ def read_document(path: str) -> str:
 
 def session_scope(scope: data.Scope, options: data.FilterOptions
                   ) -> tuple[data.Scope, data.FilterOptions]:
-    """The table plus this session's uploads (redone only when the uploads change)."""
+    """The table plus this session's uploads, with their region facts and filter choices:
+    worked out again only when the uploads (or the table) change, not on every rerun."""
     uploads = uploaded_docs()
     if not uploads:
         return scope, options
     names = tuple(d.doc for d in uploads)
-    cached: tuple[tuple[str, ...], Uploads | None] | None = st.session_state.get(UPLOADS_STATE)
-    if cached is None or cached[0] != names:
+    cached = st.session_state.get(UPLOADS_STATE)
+    if cached is None or cached[0] is not scope.source or cached[1] != names:
         rows = [scope.source.normalise(d.claims) for d in uploads]
-        cached = (names, session_uploads(scope.source, rows))
+        joined_uploads = session_uploads(scope.source, rows)
+        if joined_uploads is None:  # nothing extracted from them
+            cached = (scope.source, names, scope, options)
+        else:
+            joined = data.with_facts(replace(scope, uploads=joined_uploads))
+            cached = (scope.source, names, joined, data.filter_options(joined))
         st.session_state[UPLOADS_STATE] = cached
-    if cached[1] is None:
-        return scope, options
-    joined = data.with_facts(replace(scope, uploads=cached[1]))
-    return joined, data.filter_options(joined)
+    return cached[2], cached[3]
 
 
 @dataclass(frozen=True)

@@ -326,7 +326,10 @@ def filter_options(scope: Scope) -> FilterOptions:
     )
 
 
-def docs_matching(scope: Scope, text: str, limit: int = 50) -> list[str]:
+DOC_MATCHES = 50  # document names a picker offers: the busiest, or those matching a search
+
+
+def docs_matching(scope: Scope, text: str, limit: int = DOC_MATCHES) -> list[str]:
     """Document names containing `text` (all when empty), most claims first.
 
     A corpus of a hundred thousand documents cannot be one drop-down; the

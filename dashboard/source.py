@@ -39,8 +39,8 @@ from extract.panel import INPUT_COLUMNS, KEY, conflict_groups
 
 INTEGER_COLUMNS = ("start", "end")
 NUMBER_COLUMNS = ("value", "year", "confidence")
-# What identifies one fact, as the indicator table keys it; quoted for SQL.
-FACT_KEY = ", ".join(f'"{c}"' for c in KEY)
+# The measure a claim counts under: its concept, else its indicator label (extract.panel's).
+MEASURE_SQL = "CASE WHEN concept <> '' THEN concept ELSE indicator END AS measure"
 
 
 class SourceError(Exception):
@@ -50,6 +50,10 @@ class SourceError(Exception):
 def quoted(name: str) -> str:
     """A column name for SQL (`start` and `end` are keywords)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+# What identifies one fact, as the indicator table keys it.
+FACT_KEY = ", ".join(quoted(c) for c in KEY)
 
 
 def literal(text: str) -> str:
@@ -80,8 +84,7 @@ def normalised_query(present: Sequence[str], relation: str) -> str:
         parts.append(f"{expr} AS {q}")
     given_id = "CAST(claim_id AS VARCHAR)" if "claim_id" in have else "NULL"
     parts.append(f"{given_id} AS given_id")
-    return ("SELECT * EXCLUDE (given_id), "
-            "CASE WHEN concept <> '' THEN concept ELSE indicator END AS measure, "
+    return (f"SELECT * EXCLUDE (given_id), {MEASURE_SQL}, "
             "coalesce(given_id, doc || ':' || CAST(\"start\" AS VARCHAR)) AS claim_id "
             f"FROM (SELECT {', '.join(parts)} FROM {relation})")
 
@@ -90,8 +93,7 @@ def store_query() -> str:
     """The claims view over a store: its columns are already the dashboard's, so only
     the measure is added (every query then reads them as they are stored)."""
     columns = ", ".join("year::DOUBLE AS year" if c == "year" else quoted(c) for c in COLUMNS)
-    return (f"SELECT {columns}, CASE WHEN concept <> '' THEN concept ELSE indicator END "
-            "AS measure, claim_id FROM src.claims")
+    return f"SELECT {columns}, {MEASURE_SQL}, claim_id FROM src.claims"
 
 
 def _columns_of(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
@@ -146,10 +148,9 @@ class Source:
         cur = self.cursor()
         try:
             cur.register("raw_rows", raw)
-            frame = cur.execute(normalised_query(list(raw.columns), "raw_rows")).df()
+            return cur.execute(normalised_query(list(raw.columns), "raw_rows")).df()
         finally:
             cur.close()
-        return frame
 
 
 def open_source(path: Path, region_table: pd.DataFrame) -> Source:
@@ -163,8 +164,7 @@ def open_source(path: Path, region_table: pd.DataFrame) -> Source:
     con.execute("CREATE VIEW claims AS SELECT * FROM base")
     keys = _stored_conflicts(con)
     if keys is None:
-        keys = (conflict_keys(_frame(con, _inputs_query("claims"))) if n_rows
-                else conflict_keys(pd.DataFrame(columns=["measure", *INPUT_COLUMNS])))
+        keys = conflict_keys(_frame(con, _inputs_query("claims")))
     con.register("keys_found", keys)
     con.execute("CREATE TABLE conflicts AS SELECT * FROM keys_found")
     con.unregister("keys_found")
@@ -257,10 +257,9 @@ def session_uploads(source: Source, rows: Sequence[pd.DataFrame]) -> Uploads | N
     cur = source.cursor()
     try:
         cur.register("uploads", upload)
-        nearby = cur.sql(
-            _inputs_query("claims", "AND (region, year) IN (SELECT region, year FROM uploads)")
-            + " UNION ALL " + _inputs_query("uploads")).to_arrow_table().to_pandas(
-                strings_to_categorical=True)
+        nearby = _frame(cur, _inputs_query(
+            "claims", "AND (region, year) IN (SELECT region, year FROM uploads)")
+            + " UNION ALL " + _inputs_query("uploads"))
     finally:
         cur.close()
     return Uploads(upload, conflict_keys(nearby, offset=source.n_conflicts))

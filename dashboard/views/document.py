@@ -22,7 +22,6 @@ const mark = window.parent.document.getElementById("zb-focus");
 if (mark) { mark.scrollIntoView({block: "center", behavior: "smooth"}); }
 </script>"""
 DOC_SEARCH_KEY = "document_search"
-DOC_MATCHES = 50
 
 
 def claim_spans(claims: pd.DataFrame, focus: int | None = None
@@ -57,9 +56,9 @@ def render_document(scope: data.Scope, files: Sequence[str],
     current = st.session_state.get(state.DOCUMENT)
     typed = st.text_input(label("doc_search"), key=DOC_SEARCH_KEY,
                           placeholder=label("doc_search_hint")).strip().lower()
-    named = [f for f in files if typed in f.lower()][:DOC_MATCHES]
+    named = [f for f in files if typed in f.lower()][:data.DOC_MATCHES]
     docs = list(dict.fromkeys([*([current] if current else []), *named,
-                               *data.docs_matching(scope, typed, DOC_MATCHES)]))
+                               *data.docs_matching(scope, typed, data.DOC_MATCHES)]))
     if not docs:
         st.info(label("no_data") if not typed else label("no_match"))
         return

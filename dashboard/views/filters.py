@@ -6,12 +6,18 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
-from dashboard.data import LOW_CONFIDENCE, FilterOptions, Filters, Scope, docs_matching
+from dashboard.data import (
+    DOC_MATCHES,
+    LOW_CONFIDENCE,
+    FilterOptions,
+    Filters,
+    Scope,
+    docs_matching,
+)
 from dashboard.i18n import category_label, kind_label, label
 
 KEY_DOC_SEARCH = "doc_search"  # what was typed into the document search; not in the link
 ALL = "全部 All"
-DOC_MATCHES = 50  # names the document picker offers for what was typed
 
 
 def _keep_known(key: str, options: list[str]) -> None:
