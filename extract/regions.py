@@ -241,20 +241,19 @@ def _local_mentions(text: str) -> list[Mention]:
         while stem_end - start > 2 and text[start] in words_by_role("context_words",
                                                                       "name_sheds"):
             start += 1
-        # An idiom before the suffix describes a kind of place (软弱涣散村), names none.
-        described = bool(stem_tags) and all(tag[:1] in _DESCRIPTION_TAGS for tag in stem_tags)
-        if stem_end - start >= 2 and not described and _is_local_name(
-                text, start, match.end(), text[start:stem_end]):
+        if stem_end - start >= 2 and _is_local_name(text, start, match.end(),
+                                                    text[start:stem_end], stem_tags):
             name = text[start:match.end()]
             found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
     return found
 
 
-def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
+def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[str]) -> bool:
     """True when text[start:end] reads as one named place, not a phrase or a kind of place.
 
     A stem ending in a place suffix itself (面向镇|村, 城乡|社区) pairs two
-    kinds of place (镇村, 乡村社区): a phrase, not a name.
+    kinds of place (镇村, 乡村社区): a phrase, not a name. A stem of idioms or
+    set phrases (软弱涣散|村) describes a kind of place.
     """
     name = text[start:end]
     _, surfaces, _ = _table()
@@ -264,7 +263,8 @@ def _is_local_name(text: str, start: int, end: int, stem: str) -> bool:
     kinds = stem.endswith(tuple(x for x in _place_suffixes() if len(x) == 1)) and \
         stem not in surfaces
     starts_wrong = name[0] in words_by_role("context_words", "not_name_start")
-    return not (starts_wrong or name in _by_name() or common or kinds
+    described = bool(stem_tags) and all(tag[:1] in _DESCRIPTION_TAGS for tag in stem_tags)
+    return not (starts_wrong or described or name in _by_name() or common or kinds
                 or any(name.endswith(word) for word in _not_place_names())
                 or not _is_whole_word(text, start, end))
 
