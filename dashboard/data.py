@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.source import FACT_KEY, Source, Uploads, batches, open_source, run
+from dashboard.source import FACT_KEY, Source, Uploads, batches, open_source, quoted, run
 from extract import read as reader
 from extract.columns import COLUMNS
 from extract.panel import INPUT_COLUMNS, PANEL_COLUMNS, TOLERANCE, build_panel
@@ -62,6 +62,8 @@ HEADLINE_MEASURES: tuple[str, ...] = ("地区生产总值", "常住人口", "进
 CLAIM_ID = "claim_id"
 CONFLICT_ID = "conflict_id"
 MEASURE = "measure"
+# The claim columns extract.panel builds the indicator table from, as a select list.
+PANEL_INPUTS = ", ".join(quoted(c) for c in INPUT_COLUMNS)
 
 
 # --------------------------------------------------------------------------- load
@@ -563,8 +565,8 @@ def region_year_table(scope: Scope, measure: str, unit: str, kind: str) -> pd.Da
     extract.panel builds it (the same rule as the CLI's --panel), from the
     filtered claims of that measure only.
     """
-    fields = ", ".join(f'"{c}"' for c in INPUT_COLUMNS)
-    claims = scope.select(fields, "measure = ? AND unit = ? AND kind = ? AND year IS NOT NULL",
+    claims = scope.select(PANEL_INPUTS,
+                          "measure = ? AND unit = ? AND kind = ? AND year IS NOT NULL",
                           [measure, unit, kind])
     panel = build_panel(claims)
     return panel[["region", "region_code", "province", "year", "value", "n_claims", "n_docs",
@@ -833,6 +835,5 @@ def to_csv_bytes(scope: Scope, batch_rows: int = 65_536) -> bytes:
 
 def panel_csv_bytes(scope: Scope) -> bytes:
     """The indicator table of the filtered claims (extract.panel, as the CLI's --panel)."""
-    fields = ", ".join(f'"{c}"' for c in INPUT_COLUMNS)
-    claims = scope.select(fields)
+    claims = scope.select(PANEL_INPUTS)
     return _csv_bytes([build_panel(claims)], PANEL_COLUMNS)
