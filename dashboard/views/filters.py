@@ -37,7 +37,8 @@ def render_filters(options: FilterOptions, scope: Scope) -> Filters:
     regions = st.sidebar.multiselect(
         label("region"), options.regions, key=state.REGION,
         format_func=lambda r: options.region_labels.get(r, r),
-        placeholder="全部 All (北京市, 江津区 …)",
+        # Examples from the table opened, never from the bundled one.
+        placeholder=f"{ALL} ({', '.join(options.regions[:2])} …)" if options.regions else ALL,
     )
     state.ensure(state.SUBREGIONS, True)
     include_sub = st.sidebar.toggle(label("include_subregions"), key=state.SUBREGIONS)

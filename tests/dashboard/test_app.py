@@ -326,3 +326,9 @@ def test_open_document_scrolls_to_and_flashes_the_claim() -> None:
     assert "<mark class='zb-claim zb-focus' id='zb-focus'" in body
     assert body.count("zb-focus' id=") == 1
     assert at.query_params["at"] == "70" and at.query_params["document"] == "fx_news.txt"
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_the_region_placeholder_names_regions_of_the_table_opened() -> None:
+    at = run_app()
+    assert at.multiselect(key="region").placeholder == "全部 All (京津冀, 北京市 …)"
