@@ -88,6 +88,12 @@ def _category_keywords() -> tuple[tuple[str, str], ...]:
     return tuple((r["keyword"], r["category"]) for r in load_table("category_keywords"))
 
 
+@cache
+def _after_words() -> frozenset[str]:
+    """Qualifiers written after a number (左右, 以上): they stand between a count and its verb."""
+    return frozenset(r["word"] for r in load_table("qualifiers") if r["position"] == "after")
+
+
 def _is_noun(tag: str) -> bool:
     return tag.startswith(_NOUN_TAGS)
 
@@ -239,17 +245,53 @@ def _phrase_after(tokens: list[Token], start: int, relative: bool = True) -> str
     return _balanced(_joined(_trim_to_nouns(words)))
 
 
+def _noun_holding_counter(text: str, number_end: int, unit: str, hi: int) -> str:
+    """The noun a counter opens when it is the first character of one (14亿多人口: 人口).
+
+    The number finder reads 人 as the counter; the word it begins is what is
+    counted when that word names a count itself (29名德不配位 opens no 名德).
+    """
+    if not unit or not text.startswith(unit, number_end - len(unit)):
+        return ""
+    first = tagged_tokens(text, number_end - len(unit), hi)[:1]
+    if first and len(first[0].word) > len(unit) and first[0].word.endswith(_COUNT_ENDINGS):
+        return first[0].word
+    return ""
+
+
+def _verb_after_counter(tokens: list[Token], number_end: int) -> str:
+    """The verb a bare count of people or things is the subject of (626人都转移走: 转移).
+
+    With no noun after the counter, what the counted did is what the count
+    measures (全省15000多人收看 → 收看人数); adverbs and 左右 may stand between.
+    """
+    after = [t for t in tokens if t.start >= number_end and t.word.strip()]
+    k = 0
+    while k < len(after) and (after[k].tag.startswith(("d", "ad")) or after[k].word in
+                              _after_words()):
+        k += 1
+    if k < len(after) and _is_verb(after[k].tag) and after[k].word not in _words("link"):
+        return after[k].word
+    return ""
+
+
 def _after_relative_clause(tokens: list[Token], start: int) -> int | None:
-    """Where the head noun starts when a verb-led clause ending in 的 follows the counter."""
+    """Where the head noun starts when a clause ending in 的 follows the counter.
+
+    The clause is a verb phrase (14个纳入属地管理的共建单位) or any words that
+    do not make a noun phrase of their own (29名德不配位的干部: 不 is no part of
+    one); a noun phrase before 的 is an owner instead (43名纪检人员的能力).
+    """
     after = [t for t in tokens if t.start >= start and t.word.strip()][:_RELATIVE_TOKENS]
-    if not after or not _is_verb(after[0].tag):
+    if not after:
         return None
     for k, token in enumerate(after):
         if _SENTENCE_MARK.match(token.word) or (k and token.word in _words("link")):
             return None  # the clause may open on a link verb: 6位有潜力的…, 10家达到标准的…
         if token.word == "的":
             following = after[k + 1] if k + 1 < len(after) else None
-            return token.end if following is not None and _is_part(following) else None
+            clause = _is_verb(after[0].tag) or not all(_is_part(t) for t in after[:k])
+            return token.end if clause and following is not None and _is_part(following) else None
     return None
 
 
@@ -322,9 +364,14 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
         label, _ = _phrase_before(sub_tokens, len(subject), set())
         label = label or subject
         confidence = 0.7
+    if not label and unit_kind == "counter":
+        label = _noun_holding_counter(text, number_end, unit, hi)  # 14亿多人口
+    verb = ""
     if not label and (unit_kind == "counter" or text.startswith("的", number_end)):
         label = _phrase_after(tokens, number_end)  # 1055个网格党支部, 43亩的闲置林地
         confidence = 0.75
+        if not label and unit_kind == "counter":
+            verb = _verb_after_counter(tokens, number_end)
     if not label:
         label, start = _phrase_before(tokens, number_start, places)
         if label and start > clause_start and text[start - 1:start] == "占":
@@ -332,6 +379,8 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
             if base:
                 label = f"{base}占{label}" + ("" if label.endswith("比重") else "比重")
         confidence = 0.7
+    if verb:
+        label += verb  # 全省15000多人收看 → 收看人数, 主会场350人左右参加 → 主会场参加人数
     if not label and unit_kind != "counter":
         label = _phrase_after(tokens, number_end)  # 守住18亿亩耕地红线
     for lo in (wide_clause, sentence_start):

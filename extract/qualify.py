@@ -83,7 +83,8 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
     if any(kind == "change" and d <= clause for kind, _, d in found):
         # A change stated in the number's own clause is not overruled by a plan word
         # from an earlier clause (…预计增长到2021年的1200亿元,年均增长8.2%).
-        found = [f for f in found if not (f[0] in ("target", "forecast") and f[2] > clause)]
+        # A target year (到2026年) governs the whole sentence, growth rates included.
+        found = [f for f in found if not (f[0] in ("target", "forecast") and clause < f[2] < _FAR)]
     if not found:
         return default_kind or "level", 1
     kind, sign, _ = min(found, key=lambda f: _PRECEDENCE.index(f[0]))

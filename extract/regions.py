@@ -40,6 +40,9 @@ def _clause_opening() -> re.Pattern[str]:
 
 
 _LIST_GAPS = ("", "、", "和", "与", "及", ",", "的")  # between chained or listed places
+_NAME_LENGTH = 6  # characters: a town or street name inside a chain of places
+_CLAUSE_MARKS = frozenset(",，、;；:：。！？ ")
+_QUOTED_NAME = 12  # characters: a quoted name or slogan, not quoted speech
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
 _TITLE_WEIGHT = 3  # a place named in a story's title counts this many times
 # A place name before 村/镇 is rare in jieba's dictionary; a common word there
@@ -343,9 +346,11 @@ class RegionResolver:
     mention_starts: list[int] = field(init=False)
     story_starts: list[int] = field(init=False)
     carried: list[Region | None] = field(init=False)
+    asides: frozenset[int] = field(init=False)  # starts of mentions that are no topic
 
     def __post_init__(self) -> None:
         self.mention_starts = [m.start for m in self.mentions]
+        self.asides = frozenset(m.start for m in self.mentions if _is_aside(self.text, m))
         self.story_starts = [s.start for s in self.stories]
         self.carried = self._carried_topics()
 
@@ -361,7 +366,8 @@ class RegionResolver:
         document_home = home_region(text, [m for m in mentions if in_prose(m)])
         mentions = sorted(mentions + _abbreviation_mentions(text, document_home),
                           key=lambda m: m.start)
-        topics = [m for m in mentions if not _is_object(text, m) and in_prose(m)]
+        topics = [m for m in mentions if not _is_object(text, m) and not _is_aside(text, m)
+                  and in_prose(m)]
         homes = [story_topic(topics, story) or document_home for story in stories]
         return cls(text, mentions, sentences, stories, homes, table_rows)
 
@@ -452,8 +458,8 @@ class RegionResolver:
         A region opening its clause (2022年北京、天津、河北经济总量…) is the
         topic; failing one, the nearest mention that is not an object.
         """
-        inside = [m for m in self._mentions_between(lo, hi)
-                  if not (m.region.level == "country" and m.start < clause_lo
+        inside = [m for m in self._mentions_between(lo, hi) if m.start not in self.asides
+                  and not (m.region.level == "country" and m.start < clause_lo
                           and self.text[m.start:m.end] in words_by_role("context_words",
                                                                     "comparison_country"))]
         opening = [m for m in inside if self._opens_clause(m, lo)]
@@ -518,9 +524,11 @@ class RegionResolver:
         return region.level == level or (level == "county" and region.name.endswith("新区"))
 
     def _adjacent(self, earlier: Mention, later: Mention) -> bool:
-        """Mentions joined directly (天津滨海新区) or by a list mark (北京、天津)."""
+        """Mentions joined directly (天津滨海新区), by a list mark (北京、天津), or by
+        a place of the chain the tables do not hold (东丽区|丰年村街道|丰年里社区)."""
         gap = self.text[earlier.end:later.start]
-        return gap in _LIST_GAPS
+        return gap in _LIST_GAPS or (len(gap) <= _NAME_LENGTH and _CLAUSE_MARKS.isdisjoint(gap)
+                                     and gap.endswith(tuple(_place_suffixes())))
 
     @staticmethod
     def _merge(group: list[Mention]) -> Region:
@@ -546,6 +554,34 @@ def region_name_of_code(code: str) -> str:
     """The name of the region with GB/T 2260 `code`, "" when there is none."""
     regions, _, _ = _table()
     return next((r.name for r in regions if code and r.code == code), "")
+
+
+def _is_aside(text: str, mention: Mention) -> bool:
+    """A place that is not what its sentence is about: an example of a list (滨海新区开发区等
+    9个重点园区: one of the things counted) or a word of a quoted name (“中国啤酒之都”)."""
+    return _is_example(text, mention) or _in_quoted_name(text, mention)
+
+
+def _is_example(text: str, mention: Mention) -> bool:
+    """True when the mention is an item of a list closed by 等, within its clause."""
+    rest = text[mention.end:mention.end + _NAME_REACH]
+    at = rest.find("等")
+    if at < 0 or not _CLAUSE_MARKS.isdisjoint(rest[:at].replace("、", "")):
+        return False
+    tokens = tagged_tokens(text, mention.end, mention.end + at + 2)
+    listed = [t for t in tokens if t.end <= mention.end + at]
+    closes = any(t.word == "等" and t.start == mention.end + at for t in tokens)  # not 等待
+    return closes and not any(t.tag[:1] in "vpdc" and t.word != "、" for t in listed)
+
+
+def _in_quoted_name(text: str, mention: Mention) -> bool:
+    """True when the mention is part, not all, of a short quoted name (“中国啤酒之都”)."""
+    opening = text.rfind("“", max(0, mention.start - _NAME_REACH), mention.start + 1)
+    if opening < 0 or "”" in text[opening:mention.start]:
+        return False
+    closing = text.find("”", mention.end, mention.end + _NAME_REACH)
+    return closing >= 0 and (opening + 1, closing) != (mention.start, mention.end) \
+        and closing - opening <= _QUOTED_NAME
 
 
 def _is_object(text: str, mention: Mention) -> bool:

@@ -31,6 +31,8 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("明年3月,全村将建成3个直播间。", "3个", "target"),          # a future year is a plan
     ("党校每年培训干部约7000人次。", "7000人次", "level"),        # a period's flow
     ("党校累计培训干部约7000人次。", "7000人次", "cumulative"),   # a tally's default
+    # a target year governs the growth rate stated after the target level
+    ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "target"),
 ])
 def test_kind(text: str, quote: str, kind: str) -> None:
     assert row(text, quote)["kind"] == kind
@@ -67,6 +69,13 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("天津市\n以中河头村为例,村集体增收30万元。", "30万元", "中河头村"),
     # an idiom before 村 describes a kind of village, names none: the district's figure
     ("天津市北辰区\n强化组织保障,常态化整顿软弱涣散村党组织12个。", "12个", "北辰区"),
+    # a street the table lacks still chains a district to its community: the finest wins
+    ("东丽区丰年村街道丰年里社区地处城区,6400多名居民中老人多。", "6400多名", "丰年里社区"),
+    # places listed before 等 are examples of what is counted, not where it is counted
+    ("天津市\n从南开大学、滨海新区开发区等9个重点园区选派干部。", "9个", "天津市"),
+    # a place inside a short quoted name is part of the name (a nickname, a slogan)
+    ("青岛西海岸新区\n啤酒城成为“中国啤酒之都”的新地标,接待游客超50万人次。", "50万人次",
+     "青岛西海岸新区"),
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
@@ -93,6 +102,13 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("工作满意率连续三年保持100%。", "100%", "工作满意率", ""),     # a span in the gap
     ("民警成功查处各类违法案件\n\n5起11人次。", "5起", "民警成功查处违法案件数量", ""),
     ("目前8000平方米的\n\n博士创业园已入驻企业。", "8000平方米", "博士创业园", ""),  # a break
+    # words that make no noun phrase before 的 are a relative clause: the head is counted
+    ("对29名德不配位的干部进行调整。", "29名", "干部人数", ""),
+    # a counter opening a word that names a count: that word is the label
+    ("14亿多人口的发展中大国。", "14亿多人", "人口", ""),
+    # a bare count takes the verb its people or things are the subject of
+    ("先把全村247户、626人都转移走。", "626人", "转移人数", ""),
+    ("报告会主会场350人左右参加。", "350人", "报告会主会场参加人数", ""),
 ])
 def test_indicator_and_concept(text: str, quote: str, indicator: str, concept: str) -> None:
     r = row(text, quote)
