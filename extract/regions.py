@@ -141,6 +141,12 @@ def _local_suffix() -> re.Pattern[str]:
 
 
 @cache
+def _organs() -> tuple[str, ...]:
+    """Words that, right after a place, name one of its organs (区委, 政府, 统计局)."""
+    return tuple(words_by_role("context_words", "organ"))
+
+
+@cache
 def _not_place_names() -> tuple[str, ...]:
     return tuple(row["word"] for row in load_table("not_place_names"))
 
@@ -393,7 +399,7 @@ class RegionResolver:
             carried.append(current)
             if start in self.table_rows:  # a district's row is its own, not the prose after
                 continue
-            topic = self._topic_before(start, start + _TOPIC_REACH, None, start)
+            topic = self._topic_before(start, start + _TOPIC_REACH, None, start, carrying=True)
             if topic is not None and topic.level != "country":  # 全国 opening is a comparison
                 current = topic
         return carried
@@ -421,7 +427,8 @@ class RegionResolver:
         if in_sentence:
             return in_sentence, 0.9
         carried, home = self.carried[sentence_index], self.home_at(pos)
-        if carried is not None and not _encloses(carried, home):
+        if carried is not None and not _encloses(carried, home) and not _local_within(home,
+                                                                                     carried):
             return carried, 0.7
         return home, 0.55
 
@@ -452,13 +459,16 @@ class RegionResolver:
         return [m for m in self.mentions[first:last] if m.end <= hi]
 
     def _topic_before(self, lo: int, hi: int, relative: tuple[Region, int] | None,
-                      clause_lo: int) -> Region | None:
+                      clause_lo: int, carrying: bool = False) -> Region | None:
         """The region named as a topic in text[lo:hi], lists and chains merged.
 
         A region opening its clause (2022年北京、天津、河北经济总量…) is the
-        topic; failing one, the nearest mention that is not an object.
+        topic; failing one, the nearest mention that is not an object. A topic
+        carried on to later sentences is never a place owning the organ that
+        acts (今年7月,北辰区委组织部开展培训: the story stays on its village).
         """
         inside = [m for m in self._mentions_between(lo, hi) if m.start not in self.asides
+                  and not (carrying and self.text.startswith(_organs(), m.end))
                   and not (m.region.level == "country" and m.start < clause_lo
                           and self.text[m.start:m.end] in words_by_role("context_words",
                                                                     "comparison_country"))]
@@ -547,6 +557,15 @@ def _encloses(outer: Region, inner: Region) -> bool:
     """True when `inner` lies inside `outer` (重庆市 holds 江津区): the finer place wins."""
     return (LEVEL_RANK[outer.level] < LEVEL_RANK[inner.level]
             and outer.name in (inner.province, region_name_of_code(inner.parent_code)))
+
+
+def _local_within(local: Region, outer: Region) -> bool:
+    """True when a story's village, town or port is finer than an admin region carried over.
+
+    Such places are found by suffix and carry no parent, so enclosure is read from
+    the level: a story about 凌庄子村 that says 天津市第一家… in passing stays on the village.
+    """
+    return not local.code and LEVEL_RANK[local.level] > LEVEL_RANK[outer.level]
 
 
 @cache

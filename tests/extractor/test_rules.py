@@ -76,6 +76,13 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     # a place inside a short quoted name is part of the name (a nickname, a slogan)
     ("青岛西海岸新区\n啤酒城成为“中国啤酒之都”的新地标,接待游客超50万人次。", "50万人次",
      "青岛西海岸新区"),
+    # a village's story keeps its figures when a city is named in passing
+    ("天津市\n\n凌庄子村的故事\n\n文/记者 张三\n\n凌庄子村位于西青区。\n\n"
+     "2006年,天津市第一家创意产业园正式落成。园区年产值达10亿元。", "10亿元", "凌庄子村"),
+    # the district whose organ acts is not carried on as the topic
+    ("北辰区的振兴故事\n\n文/记者 张三\n\n北辰区搭建链组。\n\n前丁庄村曾是农业村。"
+     "今年7月,北辰区委组织部开展直播培训。直播间关注人数达到3000余人。", "3000余人",
+     "前丁庄村"),
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
