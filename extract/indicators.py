@@ -154,9 +154,10 @@ def _trim_to_nouns(words: list[Token], verb_head: bool = False) -> list[Token]:
 
 
 def _as_nouns(tokens: list[Token]) -> list[Token]:
-    """Rate words and kinds of place tagged as nouns whatever jieba says (办结/v 率/v:
-    率 heads 办结率; 城镇/ns is no place and may open 城镇居民人均可支配收入)."""
-    nouns = _words("rate") | _words("kind_of_place")
+    """Rate words, kinds of place and ranks tagged as nouns whatever jieba says (办结/v 率/v:
+    率 heads 办结率; 城镇/ns is no place and may open 城镇居民人均可支配收入; 局处级/v
+    党员 are counted officials)."""
+    nouns = _words("rate") | _words("kind_of_place") | _words("rank")
     return [Token(t.word, "n", t.start, t.end) if t.word in nouns else t for t in tokens]
 
 

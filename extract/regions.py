@@ -521,7 +521,8 @@ class RegionResolver:
         home = self.home_at(at)
         if self._fits_level(home, level):
             return home, at
-        for mention in reversed(self._mentions_between(0, at)):
+        for mention in reversed(self._mentions_between(self.stories[self._story_index(at)].start,
+                                                       at)):
             if self._fits_level(mention.region, level):
                 return mention.region, at
         return None

@@ -83,6 +83,12 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("北辰区的振兴故事\n\n文/记者 张三\n\n北辰区搭建链组。\n\n前丁庄村曾是农业村。"
      "今年7月,北辰区委组织部开展直播培训。直播间关注人数达到3000余人。", "3000余人",
      "前丁庄村"),
+    # 村里, 我们社区, 该市: the nearest earlier place of that level in the story ...
+    ("北辰区的故事\n\n文/记者 张三\n\n北辰区搭建链组。田庄村位于北辰区。\n\n"
+     "北辰区开展培训,村里新建3个大棚。", "3个", "田庄村"),
+    # ... never one of an earlier story
+    ("刘快庄村的故事\n\n文/记者 张三\n\n刘快庄村位于武清区。\n\n\n\n青岛的乡村\n\n"
+     "文/记者 李四\n\n青岛市有很多景点。村集体经济年收入60万元。", "60万元", "青岛市"),
 ])
 def test_region(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
@@ -116,6 +122,8 @@ def test_region(text: str, quote: str, region: str) -> None:
     # a bare count takes the verb its people or things are the subject of
     ("先把全村247户、626人都转移走。", "626人", "转移人数", ""),
     ("报告会主会场350人左右参加。", "350人", "报告会主会场参加人数", ""),
+    # a rank jieba tags as a verb stays inside the counted noun phrase
+    ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
 def test_indicator_and_concept(text: str, quote: str, indicator: str, concept: str) -> None:
     r = row(text, quote)
