@@ -49,8 +49,10 @@ def _year_expressions() -> re.Pattern[str]:
 
 
 @cache
-def _relative_offsets() -> dict[str, int]:
-    return {row["word"]: int(row["offset"]) for row in load_table("relative_years")}
+def _relative_offsets() -> dict[str, int | None]:
+    """Relative time word → years from the document's date; None for an unspecified past."""
+    return {row["word"]: int(row["offset"]) if row["offset"] else None
+            for row in load_table("relative_years")}
 
 
 @cache
@@ -135,8 +137,11 @@ def resolve_year(sentence_prefix: str, doc_year: int | None,
             end = _plan_end_years().get(last["pn"])
             if end:
                 return YearGuess(end, 0.85)
+        offset = _relative_offsets()[last["rel"]] if last["rel"] else 0
+        if offset is None:  # 曾经,心脏支架平均价格高达1.3万元: some earlier year
+            return YearGuess(None, 0.5)
         if last["rel"] and doc_year:
-            return YearGuess(doc_year + _relative_offsets()[last["rel"]], 0.85)
+            return YearGuess(doc_year + offset, 0.85)
     if carried:
         return YearGuess(carried, 0.75)
     if doc_year:

@@ -48,6 +48,7 @@ def test_a_share_in_cheng_is_a_percentage() -> None:
     ("满意度由45%上升到93%。", "45%", None),                   # the before state
     ("2021,全市完成投资200亿元。", "200亿元", 2021),            # a year without 年
     ("该园区于2018年投入运营,总面积达170万平方米。", "170万平方米", 2024),  # event year
+    ("曾经,心脏支架平均价格高达1.3万元。", "1.3万元", None),     # an unspecified past
 ])
 def test_year(text: str, quote: str, year: int | None) -> None:
     assert row(text, quote)["year"] == year
