@@ -79,6 +79,9 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
     if actual is not None:
         found = [f for f in found if f[0] != "actual"
                  and not (f[0] in ("target", "forecast") and f[2] > actual)]
+    if any(kind == "level" for kind, _, _ in found):
+        # A named period (去年, 每年) bounds a tally: 去年共举办26期 is that year's flow.
+        found = [f for f in found if f[0] != "cumulative"]
     clause = len(windows["clause"])
     if any(kind == "change" and d <= clause for kind, _, d in found):
         # A change stated in the number's own clause is not overruled by a plan word

@@ -31,6 +31,8 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("明年3月,全村将建成3个直播间。", "3个", "target"),          # a future year is a plan
     ("党校每年培训干部约7000人次。", "7000人次", "level"),        # a period's flow
     ("党校累计培训干部约7000人次。", "7000人次", "cumulative"),   # a tally's default
+    ("去年,共在市委党校举办26期培训班。", "26期", "level"),       # a period bounds 共
+    ("今年已提醒“一把手”42人次。", "42人次", "level"),            # ... and 已
     # a target year governs the growth rate stated after the target level
     ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "target"),
 ])
