@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import cn2an
 
@@ -21,10 +21,12 @@ from .tables import load_table, longest_match
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
 _NUMBER = re.compile(
+    # The lookahead lets the regex engine skip, in C, every character no number opens with.
+    r"(?=[\d百零〇一二两三四五六七八九十千])(?:"
     r"(?P<ratio>\d+(?:\.\d+)?(?::\d+(?:\.\d+)?){2,})"
     r"|百分之(?P<pct>[零〇一二两三四五六七八九十百点]+)"
     r"|(?P<ar>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"|(?P<cn>[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?)"
+    r"|(?P<cn>[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?))"
 )
 _RANGE_LINK = re.compile(r" ?(?:至|到|—|–|~|～|-) ?(?=[\d零〇一二两三四五六七八九十])")
 # Characters that, touching a number, make it part of a code, a formula, a
@@ -77,7 +79,9 @@ def _magnitudes() -> dict[str, float]:
     return {row["word"]: float(row["factor"]) for row in load_table("magnitudes")}
 
 
-_PHRASE_BREAK = re.compile(r"[，,；;。！？!?\n]|\s{2,}|\t")  # where a metadata field ends
+# Where a metadata field ends; matched as the last break before a number (the greedy
+# lead backtracks from the number, so the cost is the phrase's length, not the window's).
+_LAST_PHRASE_BREAK = re.compile(r"(?s:.*)(?:[，,；;。！？!?\n]|\s{2,}|\t)")
 
 
 @cache
@@ -102,8 +106,8 @@ def _in_metadata_phrase(text: str, start: int) -> bool:
     """
     context = _not_claim_context()
     lo = max(0, start - MAX_SENTENCE)  # linear time
-    breaks = [match.end() for match in _PHRASE_BREAK.finditer(text, lo, start)]
-    phrase = text[breaks[-1] if breaks else lo:start]
+    last_break = _LAST_PHRASE_BREAK.match(text, lo, start)
+    phrase = text[last_break.end() if last_break else lo:start]
     link = _LINK_TOKEN.search(text, max(0, start - _LINK_REACH), start + 1)
     return (any(word in phrase for word in context["phrase"])
             or (link is not None and any(word in link.group() for word in context["link"])))
@@ -124,6 +128,7 @@ def _after_qualifiers() -> dict[str, str]:
             if row["position"] == "after"}
 
 
+@lru_cache(maxsize=4096)  # cn2an is slow and the same numerals (三, 十五) recur
 def parse_chinese_number(text: str) -> float | None:
     """Value of a Chinese numeral (十五, 两千, 六十八点七, 二〇二四); None if it is not one."""
     if not any(ch in _CN_DIGITS for ch in text) or text == "一":

@@ -1,7 +1,7 @@
 """Resolve the region a claim is about, from its sentence and from the whole document.
 
-Every region name in the document is found once with an Aho-Corasick
-automaton over the region table (full names, short names, aliases). Short
+Every region name in the document is found once with a leftmost-longest
+Aho-Corasick automaton over the region table (full names, short names, aliases). Short
 names of cities and counties count only where their province is named in the
 document too (新华社 is no 新华区 in a Tianjin article), and only where jieba
 agrees the name is a whole word. Villages, towns and ports are found from
@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-import ahocorasick
+import ahocorasick_rs
 
 from .segment import Sentences, clause_start, tagged_tokens, tagger, word_frequency
 from .stories import Story, split_stories
@@ -99,13 +99,12 @@ def _table() -> tuple[list[Region], dict[str, list[int]], dict[str, str]]:
 
 
 @cache
-def _automaton() -> ahocorasick.Automaton:
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    """A leftmost-longest automaton over every surface form, and the forms by pattern index."""
     _, surfaces, _ = _table()
-    automaton = ahocorasick.Automaton()
-    for form, indexes in surfaces.items():
-        automaton.add_word(form, (form, tuple(indexes)))
-    automaton.make_automaton()
-    return automaton
+    forms = list(surfaces)
+    return ahocorasick_rs.AhoCorasick(forms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest), \
+        forms
 
 
 @cache
@@ -182,15 +181,10 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
 
 def _raw_mentions(text: str) -> list[tuple[int, int, str, tuple[int, ...]]]:
     """Leftmost-longest matches of region surface forms."""
-    hits = sorted(((end - len(form) + 1, end + 1, form, idx)
-                   for end, (form, idx) in _automaton().iter(text)),
-                  key=lambda h: (h[0], -(h[1] - h[0])))
-    chosen, last_end = [], -1
-    for hit in hits:
-        if hit[0] >= last_end:
-            chosen.append(hit)
-            last_end = hit[1]
-    return chosen
+    automaton, forms = _automaton()
+    _, surfaces, _ = _table()
+    return [(start, end, forms[i], tuple(surfaces[forms[i]]))
+            for i, start, end in automaton.find_matches_as_indexes(text)]
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -606,9 +600,18 @@ def _in_quoted_name(text: str, mention: Mention) -> bool:
 
 def _is_object(text: str, mention: Mention) -> bool:
     """A mention right after an object marker (引进北京项目) is not the place described."""
-    before = text[max(0, mention.start - 2):mention.start]
-    return any(before.endswith(marker)
-               for marker in words_by_role("context_words", "object_marker"))
+    markers = _object_markers()
+    return any(text[max(0, mention.start - size):mention.start] in markers
+               for size in range(1, _longest(markers) + 1))
+
+
+@cache
+def _object_markers() -> frozenset[str]:
+    return frozenset(words_by_role("context_words", "object_marker"))
+
+
+def _longest(words: frozenset[str]) -> int:
+    return max(map(len, words), default=0)
 
 
 def abbreviation_region(char: str, home: Region) -> str | None:

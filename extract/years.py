@@ -18,6 +18,7 @@ _YEAR = r"((?:19|20)\d{2})"
 _CLAUSE_MARK = re.compile(r"[,:;，：]")
 _DATELINE = re.compile(_YEAR + r" ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")
 _WIRE_DATELINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{2,4}(\d{1,2})月(\d{1,2})日电")
+_YEAR_DIGITS = re.compile(_YEAR)
 _HEAD_CHARS = 600
 _DATELINE_LINE_MAX = 60
 _ISSUE = re.compile(_YEAR + r" ?年 ?第 ?\d{1,3} ?期")
@@ -170,6 +171,8 @@ def target_year(sentence_prefix: str) -> int | None:
 
 def stated_year(sentence: str) -> int | None:
     """The last year a sentence states outright (2022年, 2014—2023年, 到2026年), not a base."""
+    if _YEAR_DIGITS.search(sentence) is None:  # every outright year is written in digits
+        return None
     year = None
     for match in _year_expressions().finditer(sentence):
         if _is_comparison_base(sentence, match) or match["since"]:

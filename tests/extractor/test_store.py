@@ -32,14 +32,14 @@ def _export(store: Path, out: Path, *options: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Documents of 12 seed paragraphs each: enough for a run that lasts several seconds."""
+    """Documents of 30 seed paragraphs each: enough for a run that lasts several seconds."""
     paragraphs = [line for path in sorted(SEEDS.glob("*.txt"))
                   for line in path.read_text(encoding="utf-8").splitlines() if len(line) > 30]
     pick = random.Random(5)
     folder = tmp_path_factory.mktemp("corpus") / "corpus"
     folder.mkdir()
     for index in range(1500):
-        (folder / f"d{index:04d}.txt").write_text("\n".join(pick.sample(paragraphs, 12)),
+        (folder / f"d{index:04d}.txt").write_text("\n".join(pick.sample(paragraphs, 30)),
                                                   encoding="utf-8")
     return folder
 
