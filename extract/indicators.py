@@ -19,6 +19,7 @@ from functools import cache
 from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table
 
+_WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 4 * _MAX_LABEL  # characters after a number that can hold its label
 _LIST_SPLIT = re.compile(r"[、和及与]")
@@ -68,6 +69,11 @@ def _concepts() -> dict[str, Concept]:
 
 
 @cache
+def _longest_term() -> int:
+    return max(map(len, _concepts()), default=0)
+
+
+@cache
 def _terms_longest_first() -> tuple[str, ...]:
     return tuple(sorted(_concepts(), key=len, reverse=True))
 
@@ -112,12 +118,12 @@ def concept_of(label: str) -> Concept | None:
     for aspect in _words("aspect"):  # 地区生产总值年均(增速)
         if head.endswith(aspect) and len(head) > len(aspect):
             head = head[: -len(aspect)]
-    for term in _terms_longest_first():
-        if head.endswith(term):
-            prefix = head[: -len(term)]
-            if not prefix or prefix in _words("generic"):
-                return _concepts()[term]
-            return None
+    concepts = _concepts()
+    for size in range(min(len(head), _longest_term()), 0, -1):  # the longest term it ends in
+        term = head[-size:]
+        if term in concepts:
+            prefix = head[: -size]
+            return concepts[term] if not prefix or prefix in _words("generic") else None
     return None
 
 
@@ -254,7 +260,7 @@ def _noun_holding_counter(text: str, number_end: int, unit: str, hi: int) -> str
     """
     if not unit or not text.startswith(unit, number_end - len(unit)):
         return ""
-    first = tagged_tokens(text, number_end - len(unit), hi)[:1]
+    first = tagged_tokens(text, number_end - len(unit), min(hi, number_end + _WORD_REACH))[:1]
     if first and len(first[0].word) > len(unit) and first[0].word.endswith(_COUNT_ENDINGS):
         return first[0].word
     return ""

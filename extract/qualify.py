@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick_rs
+
 from .tables import load_table, longest_ending
 
 # kind_cues.applies_to → the unit kinds it covers
@@ -70,7 +72,10 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
     (a bare percentage is a share, 156次 a tally).
     """
     found: list[tuple[str, int, int]] = [("target", 1, _FAR)] if has_target_year else []
+    present = _words_in(windows["sentence"]) | _words_in(windows["after"])
     for cue in _kind_cues():
+        if cue.word not in present:
+            continue
         distance = _cue_distance(cue, windows[cue.scope], after=cue.scope == "after")
         if distance is not None and not (cue.applies_to
                                          and unit_kind not in _APPLIES[cue.applies_to]):
@@ -92,6 +97,19 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
         return default_kind or "level", 1
     kind, sign, _ = min(found, key=lambda f: _PRECEDENCE.index(f[0]))
     return kind, sign
+
+
+@cache
+def _cue_automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...]]:
+    words = tuple(sorted({cue.word for cue in _kind_cues()}))
+    return ahocorasick_rs.AhoCorasick(words), words
+
+
+def _words_in(text: str) -> set[str]:
+    """The cue words that occur in `text` (overlapping: 同比增长 holds 增长 too), found in one
+    pass so each number reads only the cues its sentence has."""
+    automaton, words = _cue_automaton()
+    return {words[i] for i, _, _ in automaton.find_matches_as_indexes(text, overlapping=True)}
 
 
 def _cue_distance(cue: KindCue, window: str, after: bool) -> int | None:

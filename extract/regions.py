@@ -146,8 +146,8 @@ def _organs() -> tuple[str, ...]:
 
 
 @cache
-def _not_place_names() -> tuple[str, ...]:
-    return tuple(row["word"] for row in load_table("not_place_names"))
+def _not_place_names() -> frozenset[str]:
+    return frozenset(row["word"] for row in load_table("not_place_names"))
 
 
 @cache
@@ -263,13 +263,17 @@ def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[s
     common = (word_frequency(stem[-2:])) > _COMMON_WORD_FREQ and stem not in surfaces
     # A one-character kind (镇, 村) right before the suffix pairs two kinds of place;
     # a longer suffix there is part of the name (晓镇家园|社区).
-    kinds = stem.endswith(tuple(x for x in _place_suffixes() if len(x) == 1)) and \
-        stem not in surfaces
+    kinds = stem[-1] in _place_suffixes() and stem not in surfaces
     starts_wrong = name[0] in words_by_role("context_words", "not_name_start")
     described = bool(stem_tags) and all(tag[:1] in _DESCRIPTION_TAGS for tag in stem_tags)
     return not (starts_wrong or described or name in _by_name() or common or kinds
-                or any(name.endswith(word) for word in _not_place_names())
-                or not _is_whole_word(text, start, end))
+                or _ends_in_common_noun(name) or not _is_whole_word(text, start, end))
+
+
+def _ends_in_common_noun(name: str) -> bool:
+    """True when the name ends in a not_place_names.csv word (…示范村 names a kind)."""
+    words = _not_place_names()
+    return any(name[-size:] in words for size in range(1, min(len(name), _longest(words)) + 1))
 
 
 def home_region(text: str, mentions: list[Mention], lo: int = 0, hi: int | None = None) -> Region:
@@ -343,14 +347,13 @@ class RegionResolver:
     stories: list[Story]
     story_homes: list[Region]
     table_rows: frozenset[int] = frozenset()  # sentence starts of table rows: never carried
+    asides: frozenset[int] = frozenset()  # starts of mentions that are no topic (_is_aside)
     mention_starts: list[int] = field(init=False)
     story_starts: list[int] = field(init=False)
     carried: list[Region | None] = field(init=False)
-    asides: frozenset[int] = field(init=False)  # starts of mentions that are no topic
 
     def __post_init__(self) -> None:
         self.mention_starts = [m.start for m in self.mentions]
-        self.asides = frozenset(m.start for m in self.mentions if _is_aside(self.text, m))
         self.story_starts = [s.start for s in self.stories]
         self.carried = self._carried_topics()
 
@@ -366,10 +369,11 @@ class RegionResolver:
         document_home = home_region(text, [m for m in mentions if in_prose(m)])
         mentions = sorted(mentions + _abbreviation_mentions(text, document_home),
                           key=lambda m: m.start)
-        topics = [m for m in mentions if not _is_object(text, m) and not _is_aside(text, m)
+        asides = frozenset(m.start for m in mentions if _is_aside(text, m))
+        topics = [m for m in mentions if not _is_object(text, m) and m.start not in asides
                   and in_prose(m)]
         homes = [story_topic(topics, story) or document_home for story in stories]
-        return cls(text, mentions, sentences, stories, homes, table_rows)
+        return cls(text, mentions, sentences, stories, homes, table_rows, asides)
 
     def mention_starts_between(self, lo: int, hi: int) -> set[int]:
         """Start offsets of the region mentions inside text[lo:hi] that are not objects.
@@ -393,6 +397,9 @@ class RegionResolver:
             carried.append(current)
             if start in self.table_rows:  # a district's row is its own, not the prose after
                 continue
+            first = bisect.bisect_left(self.mention_starts, start)
+            if first == len(self.mentions) or self.mention_starts[first] >= start + _TOPIC_REACH:
+                continue  # no place opens this sentence
             topic = self._topic_before(start, start + _TOPIC_REACH, None, start, carrying=True)
             if topic is not None and topic.level != "country":  # 全国 opening is a comparison
                 current = topic
@@ -461,7 +468,10 @@ class RegionResolver:
         carried on to later sentences is never a place owning the organ that
         acts (今年7月,北辰区委组织部开展培训: the story stays on its village).
         """
-        inside = [m for m in self._mentions_between(lo, hi) if m.start not in self.asides
+        between = self._mentions_between(lo, hi)
+        if not between:
+            return relative[0] if relative else None
+        inside = [m for m in between if m.start not in self.asides
                   and not (carrying and self.text.startswith(_organs(), m.end))
                   and not (m.region.level == "country" and m.start < clause_lo
                           and self.text[m.start:m.end] in words_by_role("context_words",
