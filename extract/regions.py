@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -128,6 +129,32 @@ def _abbreviation_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _suffix_starts() -> re.Pattern[str]:
+    """Zero-width matches where a place suffix begins (overlapping ones included)."""
+    suffixes = "|".join(sorted(_place_suffixes(), key=len, reverse=True))
+    return re.compile(f"(?=(?:{suffixes}))")
+
+
+def _suffix_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches `_local_suffix().finditer(text)` gives, tried only where one can start.
+
+    A match ends in a suffix two to four characters after its start, so only those
+    starts are tried; the scan for suffixes runs in C (most of a text holds none).
+    """
+    pattern = _local_suffix()
+    tried = resume = 0
+    for suffix in _suffix_starts().finditer(text):
+        at = suffix.start()
+        for start in range(max(tried, resume, at - 4), at - 1):
+            match = pattern.match(text, start)
+            if match:
+                yield match
+                resume = match.end()
+                break
+        tried = max(tried, at - 1)
+
+
+@cache
 def _place_suffixes() -> dict[str, str]:
     return {row["suffix"]: row["level"] for row in load_table("place_suffixes")}
 
@@ -231,7 +258,7 @@ def _local_mentions(text: str) -> list[Mention]:
     found = []
     suffixes = _place_suffixes()
     by_length = sorted(suffixes, key=len, reverse=True)
-    for match in _local_suffix().finditer(text):
+    for match in _suffix_matches(text):
         suffix = next(x for x in by_length if match.group().endswith(x))
         stem_end = match.end() - len(suffix)
         start = stem_end

@@ -119,8 +119,9 @@ def first_word(text: str) -> str:
 def tagged_tokens(text: str, lo: int, hi: int) -> list[Token]:
     """The tagged tokens of text[lo:hi], offsets into `text`."""
     out, pos = [], lo
+    make = tuple.__new__  # Token's own __new__ is a Python function: this is the C one
     for word, tag in tagger().tag(text[lo:hi]):
         end = pos + len(word)
-        out.append(Token(word, tag, pos, end))
+        out.append(make(Token, (word, tag, pos, end)))
         pos = end
     return out
