@@ -82,3 +82,27 @@ def test_a_document_alone_and_in_a_folder_gives_the_same_rows(text: str) -> None
         return
     assert status == 0
     assert in_folder == json.loads(json.dumps(alone))
+
+
+@given(st.text("田庄村镇乡港区社街道家园片天,，。 a1", max_size=40))
+def test_place_suffix_names_are_tried_only_where_a_suffix_can_end_them(text: str) -> None:
+    from extract.regions import _local_suffix, _suffix_matches
+
+    expected = [m.span() for m in _local_suffix().finditer(text)]
+    assert [m.span() for m in _suffix_matches(text)] == expected
+
+
+@given(st.text("，,；;。\n\t 天津1a", max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_the_last_phrase_break_is_the_last_one_a_full_scan_finds(text: str, lo: int,
+                                                                  size: int) -> None:
+    import re
+
+    from extract.numbers import _LAST_PHRASE_BREAK
+
+    lo, start = min(lo, len(text)), min(lo + size, len(text))
+    breaks = [m.end() for m in re.compile(r"[，,；;。！？!?\n]|\s{2,}|\t").finditer(text, lo,
+                                                                                  start)]
+    match = _LAST_PHRASE_BREAK.match(text, lo, start)
+    # Inside a run of spaces the two may end one space apart; the phrase is the same.
+    assert text[match.end() if match else lo:start].strip() == \
+        text[breaks[-1] if breaks else lo:start].strip()
