@@ -16,12 +16,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick_rs
+
 from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table
 
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 4 * _MAX_LABEL  # characters after a number that can hold its label
+_BEFORE_REACH = 4 * _MAX_LABEL  # ... and before it: a label and the predicate between
 _LIST_SPLIT = re.compile(r"[、和及与]")
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
@@ -128,11 +131,19 @@ def concept_of(label: str) -> Concept | None:
 
 
 def _category(label: str, context: str) -> str:
+    """The category of the first keyword (in table order) the label holds, else the context."""
+    automaton, keywords = _category_automaton()
     for text in (label, context):
-        for keyword, category in _category_keywords():
-            if keyword in text:
-                return category
+        rows = [i for i, _, _ in automaton.find_matches_as_indexes(text, overlapping=True)]
+        if rows:
+            return keywords[min(rows)][1]
     return "other"
+
+
+@cache
+def _category_automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[str, str], ...]]:
+    keywords = _category_keywords()
+    return ahocorasick_rs.AhoCorasick([keyword for keyword, _ in keywords]), keywords
 
 
 def _is_verb(tag: str) -> bool:
@@ -363,6 +374,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     # Tagged apart, so no token straddles the number (8家央企 is not 8/家央企).
     # A sentence cut by a page or column break goes on across it.
     lo = _broken_before(text, clause_start) if clause_start == sentence_start else clause_start
+    lo = max(lo, number_start - _BEFORE_REACH)
     hi = min(_broken_after(text, _sentence_end(text, number_end)), number_end + _AFTER_REACH)
     tokens = _as_nouns(tagged_tokens(text, lo, number_start) + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
