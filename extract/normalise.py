@@ -15,8 +15,10 @@ from functools import lru_cache
 
 import opencc
 
-# A pinyin gloss right after a Han character: 執(zhí)政, 發(fā)展, 現(xiàn).
-_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zǜ-ͯāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ]{1,7}[)）]")
+# A pinyin gloss right after a Han character: 執(zhí)政, 發(fā)展, 現(xiàn). The lookahead
+# lets the scan skip, in C, every character that opens no bracket.
+_GLOSS = re.compile(r"(?=[(（])(?<=[\u4e00-\u9fff])"
+                    r"[(（][a-zǜ-ͯāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ]{1,7}[)）]")
 
 # Full-width ASCII to ASCII, odd spaces to space, the small percent sign to %.
 # All one character for one.
@@ -24,6 +26,9 @@ _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zǜ-ͯāáǎàēéěèīí�
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "！？；"}
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20,
                0xFE6A: 0x25})
+# str.translate looks every character up; the runs to change are few, so they are found
+# by a character class (scanned in C) and only they are translated.
+_WIDE_RUN = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]+")
 
 
 @lru_cache(maxsize=1)
@@ -66,5 +71,5 @@ def normalise(text: str) -> Normalised:
         clean_starts.append(gloss.end() - removed)
         orig_starts.append(gloss.end())
     pieces.append(text[last:])
-    stripped = "".join(pieces).translate(_WIDTH)
+    stripped = _WIDE_RUN.sub(lambda run: run.group().translate(_WIDTH), "".join(pieces))
     return Normalised(to_simplified(stripped), tuple(clean_starts), tuple(orig_starts))

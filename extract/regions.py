@@ -375,6 +375,7 @@ class RegionResolver:
     story_homes: list[Region]
     table_rows: frozenset[int] = frozenset()  # sentence starts of table rows: never carried
     asides: frozenset[int] = frozenset()  # starts of mentions that are no topic (_is_aside)
+    objects: frozenset[int] = frozenset()  # starts of mentions that are objects (_is_object)
     mention_starts: list[int] = field(init=False)
     story_starts: list[int] = field(init=False)
     carried: list[Region | None] = field(init=False)
@@ -397,17 +398,18 @@ class RegionResolver:
         mentions = sorted(mentions + _abbreviation_mentions(text, document_home),
                           key=lambda m: m.start)
         asides = frozenset(m.start for m in mentions if _is_aside(text, m))
-        topics = [m for m in mentions if not _is_object(text, m) and m.start not in asides
+        objects = frozenset(m.start for m in mentions if _is_object(text, m))
+        topics = [m for m in mentions if m.start not in objects and m.start not in asides
                   and in_prose(m)]
         homes = [story_topic(topics, story) or document_home for story in stories]
-        return cls(text, mentions, sentences, stories, homes, table_rows, asides)
+        return cls(text, mentions, sentences, stories, homes, table_rows, asides, objects)
 
     def mention_starts_between(self, lo: int, hi: int) -> set[int]:
         """Start offsets of the region mentions inside text[lo:hi] that are not objects.
 
         An object (引进北京项目) belongs to the label; a topic place does not.
         """
-        return {m.start for m in self._mentions_between(lo, hi) if not _is_object(self.text, m)}
+        return {m.start for m in self._mentions_between(lo, hi) if m.start not in self.objects}
 
     def _story_index(self, pos: int) -> int:
         return bisect.bisect_right(self.story_starts, pos) - 1
@@ -416,17 +418,19 @@ class RegionResolver:
         """For each sentence, the topic opening the latest earlier sentence of its story."""
         carried: list[Region | None] = []
         current: Region | None = None
-        story = -1
+        story, first = -1, 0  # the story and the first mention not before the sentence
+        starts, mentions = self.mention_starts, len(self.mentions)
         for start in self.sentences.starts:
             here = self._story_index(start)
             if here != story:
                 story, current = here, None
             carried.append(current)
+            while first < mentions and starts[first] < start:
+                first += 1
+            if first == mentions or starts[first] >= start + _TOPIC_REACH:
+                continue  # no place opens this sentence
             if start in self.table_rows:  # a district's row is its own, not the prose after
                 continue
-            first = bisect.bisect_left(self.mention_starts, start)
-            if first == len(self.mentions) or self.mention_starts[first] >= start + _TOPIC_REACH:
-                continue  # no place opens this sentence
             topic = self._topic_before(start, start + _TOPIC_REACH, None, start, carrying=True)
             if topic is not None and topic.level != "country":  # 全国 opening is a comparison
                 current = topic
@@ -476,7 +480,7 @@ class RegionResolver:
             return None
         last = mentions[-1]
         gap = self.text[last.end:pos]
-        if len(gap) > _OWN_PLACE_GAP or gap.strip(" :：") or _is_object(self.text, last):
+        if len(gap) > _OWN_PLACE_GAP or gap.strip(" :：") or last.start in self.objects:
             return None
         return last.region
 
@@ -517,7 +521,7 @@ class RegionResolver:
         for mention in reversed(mentions):
             if group and not self._adjacent(mention, group[-1]):
                 break
-            if not group and _is_object(self.text, mention):
+            if not group and mention.start in self.objects:
                 continue
             group.append(mention)
         return group
