@@ -651,6 +651,7 @@ def _object_markers() -> frozenset[str]:
     return frozenset(words_by_role("context_words", "object_marker"))
 
 
+@cache
 def _longest(words: frozenset[str]) -> int:
     return max(map(len, words), default=0)
 
