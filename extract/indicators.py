@@ -23,8 +23,8 @@ from .tables import load_table
 
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 _MAX_LABEL = 14  # characters: a column name, not a sentence
-_AFTER_REACH = 4 * _MAX_LABEL  # characters after a number that can hold its label
-_BEFORE_REACH = 4 * _MAX_LABEL  # ... and before it: a label and the predicate between
+_AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
+_BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
 _LIST_SPLIT = re.compile(r"[、和及与]")
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
