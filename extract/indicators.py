@@ -25,7 +25,7 @@ _WORD_REACH = 4  # characters after a counter that can finish the word it opens 
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
-_LIST_SPLIT = re.compile(r"[、和及与]")
+_LIST_MARKS = ("、", "和", "及", "与")  # between the items of a 分别 list
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
 # Pronoun modifiers (各类, 各项) sit inside a phrase but say nothing of the measure.
@@ -480,19 +480,40 @@ def _sentence_end(text: str, pos: int) -> int:
     return match.start() if match else hi
 
 
-def list_subject(clause_before: str, index: int) -> str | None:
+def list_items(clause_before: str) -> list[tuple[int, int]]:
+    """Spans of the items of a 分别 list before 分别 (杭州、宁波、温州GDP分别…), or []."""
+    at = clause_before.find("分别")
+    if at < 0:
+        return []
+    # 和, 及, 与 join items only as words of their own: 和平区 and 及时 hold none.
+    marks = [t for t in tagged_tokens(clause_before, 0, at) if t.word in _LIST_MARKS]
+    spans, lo = [], 0
+    for mark in [*marks, None]:
+        hi = mark.start if mark else at
+        if hi > lo:
+            spans.append((lo, hi))
+        lo = mark.end if mark else at
+    return spans if len(spans) >= 2 else []
+
+
+def list_subject(clause_before: str, index: int,
+                 places: tuple[tuple[int, int], ...] = ()) -> str | None:
     """The `index`-th subject of a 分别 list: 高速公路、铁路通车里程分别达 → 高速公路通车里程.
 
     The last item is its own first word plus the head the items share
-    (铁路 + 通车里程); earlier items get that head too.
+    (铁路 + 通车里程); earlier items get that head too. Items that are places
+    (`places`: spans of region mentions) share what follows the last place
+    (杭州、宁波、温州GDP → GDP each); a list of places alone gives "", and the
+    measure is the one the text has just stated.
     """
-    at = clause_before.find("分别")
-    if at < 0:
+    items = list_items(clause_before)
+    if index >= len(items):
         return None
-    subjects = [s for s in _LIST_SPLIT.split(clause_before[:at]) if s]
-    if index >= len(subjects) or len(subjects) < 2:
-        return None
+    subjects = ["".join(ch for k, ch in enumerate(clause_before[lo:hi], lo)
+                        if not any(a <= k < b for a, b in places)) for lo, hi in items]
     subject, last = subjects[index], subjects[-1]
+    if not subject:  # the item is a place: it shares what the last item measures
+        return last
     # The items are parallel to the last one's first word: 城镇、农村|居民人均可支配收入,
     # 第一、第二、第三|产业增加值 (the shortest dictionary word, not the tagger's terms).
     first = first_word(last)
@@ -501,3 +522,4 @@ def list_subject(clause_before: str, index: int) -> str | None:
         if not subject.endswith(head):
             return subject + head
     return subject
+

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .grid import TableCell, table_cells
-from .indicators import Indicator, label_indicator, list_subject, table_indicator
+from .indicators import Indicator, label_indicator, list_items, list_subject, table_indicator
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
 from .qualify import classify_kind, qualifier_before
@@ -217,10 +217,46 @@ def _clause_end(doc: Doc, claim: Claim) -> int:
 
 
 def place_claims(doc: Doc) -> None:
-    """The region each figure describes, read from its clause up to the whole document."""
-    for claim in doc.claims:
+    """The region each figure describes, read from its clause up to the whole document.
+
+    The items of a 分别 list are each a figure's own place when they name one
+    (杭州、宁波、温州GDP分别增长5.6%、6.1%和4.9%).
+    """
+    for index, claim in enumerate(doc.claims):
         claim.region, claim.region_confidence = doc.regions.resolve(
             claim.sentence, claim.clause_start, claim.number.start, claim.number.end)
+        item = _list_item(doc, index)
+        own = doc.regions.place_in(*item) if item else None
+        if own is not None:
+            claim.region, claim.region_confidence = own, 0.85
+
+
+def _paragraph_start(doc: Doc, sentence: int) -> int:
+    """The index of the first sentence of the paragraph (line) holding `sentence`."""
+    line = doc.clean.rfind("\n", 0, doc.sentences.starts[sentence])
+    return doc.sentences.index_of(line + 1)
+
+
+def _list_position(doc: Doc, index: int) -> int:
+    """How many numbers after 分别 come before this one in its clause."""
+    claim, position = doc.claims[index], 0
+    for earlier in reversed(doc.claims[:index]):
+        if (earlier.number.start < claim.clause_start
+                or doc.clean.find("分别", claim.clause_start, earlier.number.start) < 0):
+            break
+        position += 1
+    return position
+
+
+def _list_item(doc: Doc, index: int) -> tuple[int, int] | None:
+    """The clean span of the 分别 list item this number belongs to, if it is in such a list."""
+    claim = doc.claims[index]
+    items = list_items(claim.window(doc, "clause"))
+    position = _list_position(doc, index)
+    if position >= len(items):
+        return None
+    lo, hi = items[position]
+    return claim.clause_start + lo, claim.clause_start + hi
 
 
 def label_claims(doc: Doc) -> None:
@@ -232,18 +268,19 @@ def label_claims(doc: Doc) -> None:
             claim.indicator = table_indicator(claim.cell.label, claim.kind, number.unit,
                                               claim.sign)
             continue
-        in_list = 0
-        for earlier in reversed(doc.claims[:index]):  # numbers after 分别 earlier in the clause
-            if (earlier.number.start < claim.clause_start
-                    or doc.clean.find("分别", claim.clause_start, earlier.number.start) < 0):
-                break
-            in_list += 1
-        subject = list_subject(claim.window(doc, "clause"), in_list)
-        if subject and claim.region:
-            subject = subject.replace(claim.region.name, "")
+        places = tuple((m.start - claim.clause_start, m.end - claim.clause_start)
+                       for m in doc.regions.mentions_in(claim.clause_start, number.start))
+        subject = list_subject(claim.window(doc, "clause"), _list_position(doc, index), places)
+        same_unit = previous is not None and previous.indicator is not None and (
+            previous.number.unit == number.unit or number.unit_kind == "rate")
+        if subject == "":
+            # A list of places alone (其中,双流区、郫都区分别增长5.1%、4.8%) breaks down
+            # the measure just stated, in its sentence or an earlier one of its paragraph.
+            subject = None
+            if same_unit and previous.sentence >= _paragraph_start(doc, claim.sentence):
+                subject = previous.indicator.label
         shared = ""
-        if (previous and previous.indicator and previous.sentence == claim.sentence
-                and (previous.number.unit == number.unit or number.unit_kind == "rate")):
+        if same_unit and previous.sentence == claim.sentence:
             shared = previous.indicator.label
         scopes = (claim.segment_start, claim.clause_start, doc.sentences.starts[claim.sentence])
         claim.indicator = label_indicator(

@@ -20,7 +20,7 @@ from functools import cache
 
 import ahocorasick_rs
 
-from .segment import Sentences, clause_start, tagged_tokens, tagger, word_frequency
+from .segment import Sentences, clause_start, own_tag, tagged_tokens, tagger, word_frequency
 from .stories import Story, split_stories
 from .tables import load_table, words_by_role
 
@@ -236,8 +236,11 @@ def find_mentions(text: str) -> list[Mention]:
         full = [r for r in candidates if r.name == form
                 and (len(form) > _SHORT_FULL_NAME or r.level == "province"
                      or (_name_count()[form] == 1 and _is_whole_word(text, start, end)))]
+        # A city's short name stands alone when no other place bears it and jieba's own
+        # dictionary reads it as a place (杭州5.6%、宁波6.1%), not a word (来宾, 大同).
+        known_city = len(candidates) == 1 and own_tag(form) == "ns"
         pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
-                        or (r.level == "city" and named_provinces[r.province])
+                        or (r.level == "city" and (named_provinces[r.province] or known_city))
                         or named[r.parent_code] or named[r.code]]
         if not pool or (not full and not _is_whole_word(text, start, end)):
             continue
@@ -410,6 +413,15 @@ class RegionResolver:
         An object (引进北京项目) belongs to the label; a topic place does not.
         """
         return {m.start for m in self._mentions_between(lo, hi) if m.start not in self.objects}
+
+    def mentions_in(self, lo: int, hi: int) -> list[Mention]:
+        """The region mentions inside text[lo:hi] that are not objects, in order."""
+        return [m for m in self._mentions_between(lo, hi) if m.start not in self.objects]
+
+    def place_in(self, lo: int, hi: int) -> Region | None:
+        """The place text[lo:hi] names (a chain gives its finest: 天津市滨海新区), if any."""
+        mentions = self.mentions_in(lo, hi)
+        return self._merge(mentions) if mentions else None
 
     def _story_index(self, pos: int) -> int:
         return bisect.bisect_right(self.story_starts, pos) - 1

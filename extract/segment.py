@@ -73,20 +73,40 @@ def clause_start(text: str, sentence_start: int, pos: int) -> int:
 
 
 @cache
+def _tagger_and_own_tags() -> tuple[rjieba.Jieba, dict[str, str]]:
+    """The tagger, and the tag jieba's own dictionary gave each region form before it
+    was added (a form jieba cut into pieces has none)."""
+    words = rjieba.Jieba()
+    forms = {form for row in load_table("regions")
+             for form in (row["name"], row["short"], *row["aliases"].split("|")) if len(form) > 1}
+    own = {}
+    for form in forms:
+        tokens = words.tag(form)
+        if len(tokens) == 1:
+            own[form] = tokens[0][1]
+    for form in forms:
+        words.add_word(form, None, "ns")
+    for row in load_table("concepts"):
+        words.add_word(row["term"], None, "n")
+    return words, own
+
+
 def tagger() -> rjieba.Jieba:
     """A part-of-speech tagger (jieba-rs) that knows region names and indicator terms as nouns.
 
     Tags tell a name from a phrase (在/p 中河头村, 党工委/nt 和/c 社区) and a
     measured noun from the verb before it; tokens rebuild the input exactly.
     """
-    words = rjieba.Jieba()
-    for row in load_table("regions"):
-        for form in (row["name"], row["short"], *row["aliases"].split("|")):
-            if len(form) > 1:
-                words.add_word(form, None, "ns")
-    for row in load_table("concepts"):
-        words.add_word(row["term"], None, "n")
-    return words
+    return _tagger_and_own_tags()[0]
+
+
+def own_tag(form: str) -> str:
+    """jieba's own tag for a region form, "" when its dictionary does not hold it whole.
+
+    杭州 is ns there, 来宾 n and 大同 d: a short name jieba itself reads as a place
+    can stand alone; one that is also a common word cannot.
+    """
+    return _tagger_and_own_tags()[1].get(form, "")
 
 
 class Token(NamedTuple):

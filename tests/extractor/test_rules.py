@@ -160,6 +160,32 @@ def test_each_figure_of_a_list_takes_the_place_written_before_it() -> None:
     assert {(r["kind"], r["indicator"]) for r in rows} == {("change", "GDP增速")}
 
 
+def test_a_city_jieba_knows_as_a_place_stands_without_its_province() -> None:
+    rows = extract_text("GDP增速:杭州5.6%、宁波6.1%、温州4.9%。", "t.txt")
+    assert [r["region"] for r in rows] == ["杭州市", "宁波市", "温州市"]
+    # 来宾 is also a word (guests): without 广西 named it is no place
+    assert row("来宾人数达到300人。", "300人")["region"] == "中国"
+
+
+def test_the_places_of_a_list_are_each_figures_own() -> None:
+    rows = extract_text("2023年,杭州、宁波、温州GDP分别增长5.6%、6.1%和4.9%。", "t.txt")
+    assert [(r["region"], r["indicator"]) for r in rows] == [
+        ("杭州市", "GDP增速"), ("宁波市", "GDP增速"), ("温州市", "GDP增速")]
+    # 和 splits items only as a word of its own: 和平区 is one item
+    rows = extract_text("2023年,天津市滨海新区、和平区、河西区地区生产总值分别达到7000亿元、"
+                        "1100亿元和1300亿元。", "t.txt")
+    assert [(r["region"], r["indicator"]) for r in rows] == [
+        ("滨海新区", "地区生产总值"), ("和平区", "地区生产总值"), ("河西区", "地区生产总值")]
+
+
+def test_a_list_of_places_alone_breaks_down_the_measure_just_stated() -> None:
+    rows = extract_text("四川省成都市\n2023年,成都市地区生产总值增长6.0%。其中,双流区、郫都区、"
+                        "新都区分别增长5.1%、4.8%和3.9%。", "t.txt")
+    assert [(r["region"], r["indicator"]) for r in rows] == [
+        ("成都市", "地区生产总值增速"), ("双流区", "地区生产总值增速"),
+        ("郫都区", "地区生产总值增速"), ("新都区", "地区生产总值增速")]
+
+
 def test_list_items_share_the_head() -> None:
     rows = extract_text("汽车、家电、服装零售额分别增长12.1%、8.4%和3.2%。", "t.txt", DATE)
     assert [r["indicator"] for r in rows] == ["汽车零售额增速", "家电零售额增速", "服装零售额增速"]
