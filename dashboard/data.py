@@ -240,16 +240,20 @@ class Scope:
 
 
 def region_facts(scope: Scope) -> pd.DataFrame:
-    """Each distinct (region, code, level, province) once: small even for a million rows."""
+    """Each distinct (region, code, level, province, parent) once: small even for a
+    million rows."""
     return scope.unfiltered().select(
-        "DISTINCT region, region_code, region_level, province", tail="ORDER BY region")
+        "DISTINCT region, region_code, region_level, province,"
+        " coalesce(parent_code, '') AS parent_code",
+        tail="ORDER BY region")
 
 
 def with_ancestors(facts: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFrame:
-    """The facts plus every province and city the regions lie in, from the region table.
+    """The facts plus every province and city the regions lie in, and the district a
+    village or port lies in, from the region table.
 
-    So the picker offers 重庆市 when only its districts have claims, and choosing
-    it (with sub-regions) reaches them.
+    So the picker offers 重庆市 when only its districts have claims, and 北辰区 when
+    only its villages do; choosing it (with sub-regions) reaches them.
     """
     if facts.empty or region_table.empty:
         return facts
@@ -259,7 +263,7 @@ def with_ancestors(facts: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFr
     parent_of = dict(zip(by_code.index, by_code["parent_code"].fillna("").astype(str),
                          strict=True))
     wanted: set[str] = set()
-    for code in set(facts["region_code"]) - {""}:
+    for code in (set(facts["region_code"]) | set(facts["parent_code"])) - {""}:
         seen: set[str] = set()
         while code in parent_of and code not in seen:  # up the tree, never round a loop
             seen.add(code)
@@ -267,13 +271,15 @@ def with_ancestors(facts: pd.DataFrame, region_table: pd.DataFrame) -> pd.DataFr
                 wanted.add(code)
             code = parent_of[code]
     wanted |= set(by_name.loc[by_name["name"].isin(set(facts["province"])), "code"])
-    rows = by_code.loc[sorted(wanted)]
-    rows = rows[rows["level"].isin(["province", "city"])]
+    parents = set(facts["parent_code"]) & set(by_code.index)  # the districts of villages
+    rows = by_code.loc[sorted(wanted | parents)]
+    rows = rows[rows["level"].isin(["province", "city"]) | rows.index.isin(parents)]
     province_of = {c: n for c, n in zip(by_name["code"], by_name["name"], strict=True)}
     extra = pd.DataFrame({
         "region": rows["name"].astype(str).to_numpy(), "region_code": rows.index.astype(str),
         "region_level": rows["level"].astype(str).to_numpy(),
         "province": [province_of.get(c[:2] + "0000", "") for c in rows.index.astype(str)],
+        "parent_code": rows["parent_code"].fillna("").astype(str).to_numpy(),
     })
     known = set(zip(facts["region"], facts["region_code"], strict=True))
     extra = extra[[(r, c) not in known for r, c in zip(extra["region"], extra["region_code"],
@@ -374,13 +380,17 @@ def region_hierarchy(
         row["region"]: row["region_code"][:2]
         for _, row in facts[facts["region_level"] == "province"].iterrows()
     }
+    name_of_code = {row["region_code"]: row["region"] for _, row in facts.iterrows()
+                    if row["region_code"]}
 
     def sort_key(row: pd.Series) -> tuple:
         level = LEVEL_ORDER.get(row["region_level"], 8)
         if level <= 1 or (not row["province"] and level != 2):
             return (0, level, "", row["region"])
         province = row["province"] or row["region"]
-        code = row["region_code"] or province_code.get(province, "99")
+        # A village or port sorts right after the district it lies in (120113 → 120113~).
+        code = row["region_code"] or (row["parent_code"] + "~" if row["parent_code"] else
+                                      province_code.get(province, "99"))
         return (1, province_code.get(province, code[:2] or "99"), province,
                 0 if level == 2 else 1, code or "~", level, row["region"])
 
@@ -390,9 +400,13 @@ def region_hierarchy(
         if level in ("country", "macro_region", "province") or not province:
             return row["region"]
         steps = [province]
-        city = city_names.get(row["region_code"][:4]) if row["region_code"] else None
+        code = row["region_code"] or row["parent_code"]
+        city = city_names.get(code[:4]) if code else None
         if level != "city" and city and city not in (province, row["region"]):
             steps.append(city)
+        parent = name_of_code.get(row["parent_code"]) if not row["region_code"] else None
+        if parent and parent not in steps:
+            steps.append(parent)
         return " › ".join([*steps, row["region"]])
 
     facts = facts.assign(_key=facts.apply(sort_key, axis=1)).sort_values("_key")
@@ -421,6 +435,8 @@ def expand_regions(facts: pd.DataFrame, regions: Sequence[str]) -> set[str]:
     inside = facts["province"].isin(provinces).to_numpy()
     if prefixes:
         inside = inside | facts["region_code"].str.startswith(tuple(prefixes)).to_numpy()
+        # villages and ports by the district they lie in
+        inside = inside | facts["parent_code"].str.startswith(tuple(prefixes)).to_numpy()
     return chosen | set(facts.loc[inside, "region"])
 
 

@@ -12,6 +12,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "region_code",   # GB/T 2260 code of the region, "" when it has none (京津冀, a village)
     "region_level",  # country / macro_region / province / city / county / township / village / site
     "province",      # the province-level unit the region lies in, "" for 中国 and macro regions
+    "parent_code",   # GB/T 2260 code of the region it lies in (a village's district), "" if none
     "confidence",    # 0..1: how sure region, year and indicator are
     "doc_date",      # ISO date of the document (given or inferred), "" when unknown
 )

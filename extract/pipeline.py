@@ -327,7 +327,8 @@ def _row(doc: Doc, claim: Claim) -> dict[str, Any]:
         "indicator": indicator.label, "category": indicator.category,
         "concept": indicator.concept,
         "region_code": region.code, "region_level": region.level,
-        "province": region.province, "confidence": round(confidence, 2),
+        "province": region.province, "parent_code": region.parent_code,
+        "confidence": round(confidence, 2),
         "doc_date": doc.date.isoformat() if doc.date else "",
     }
 

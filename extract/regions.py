@@ -15,7 +15,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import ahocorasick_rs
@@ -405,6 +405,10 @@ class RegionResolver:
         topics = [m for m in mentions if m.start not in objects and m.start not in asides
                   and in_prose(m)]
         homes = [story_topic(topics, story) or document_home for story in stories]
+        placed = _placed_locals(text, mentions, stories, homes, document_home)
+        mentions = [Mention(m.start, m.end, placed.get(m.region.name, m.region))
+                    if not m.region.code else m for m in mentions]
+        homes = [placed.get(h.name, h) if not h.code else h for h in homes]
         return cls(text, mentions, sentences, stories, homes, table_rows, asides, objects)
 
     def mention_starts_between(self, lo: int, hi: int) -> set[int]:
@@ -585,8 +589,7 @@ class RegionResolver:
         """Mentions joined directly (天津滨海新区), by a list mark (北京、天津), or by
         a place of the chain the tables do not hold (东丽区|丰年村街道|丰年里社区)."""
         gap = self.text[earlier.end:later.start]
-        return gap in _LIST_GAPS or (len(gap) <= _NAME_LENGTH and _CLAUSE_MARKS.isdisjoint(gap)
-                                     and gap.endswith(tuple(_place_suffixes())))
+        return gap in _LIST_GAPS or _is_chain_gap(gap)
 
     @staticmethod
     def _merge(group: list[Mention]) -> Region:
@@ -599,6 +602,55 @@ class RegionResolver:
             if all(m.region.level == "province" for m in group):
                 return group[0].region
         return max(group, key=lambda m: LEVEL_RANK[m.region.level]).region
+
+
+def _placed_locals(text: str, mentions: list[Mention], stories: list[Story],
+                   homes: list[Region], document_home: Region) -> dict[str, Region]:
+    """Each village, town or port of the document with the region it lies in.
+
+    The parent is the coded place its name is chained to (北辰区双口镇前丁庄村: 北辰区),
+    else the coded place its story is about, else the document's; the first
+    mention that tells decides, so every row of one name agrees.
+    """
+    story_starts = [story.start for story in stories]
+    parents: dict[str, Region] = {}
+    for index, mention in enumerate(mentions):
+        name = mention.region.name
+        if mention.region.code or mention.region.province or name in parents:
+            continue  # a place of the table knows where it lies
+        k, later = index - 1, mention
+        while k >= 0 and mentions[k].end <= later.start and _chained(text, mentions[k], later):
+            if mentions[k].region.code:
+                parents[name] = mentions[k].region
+                break
+            k, later = k - 1, mentions[k]
+    for mention in mentions:
+        name = mention.region.name
+        if mention.region.code or mention.region.province or name in parents:
+            continue
+        home = homes[max(0, bisect.bisect_right(story_starts, mention.start) - 1)]
+        parent = home if home.code else document_home
+        if parent.code and parent.level != "country":
+            parents[name] = parent
+    return {name: replace(_local_region(name, mentions), province=parent.province or parent.name,
+                          parent_code=parent.code)
+            for name, parent in parents.items()}
+
+
+def _local_region(name: str, mentions: list[Mention]) -> Region:
+    return next(m.region for m in mentions if m.region.name == name)
+
+
+def _chained(text: str, earlier: Mention, later: Mention) -> bool:
+    """Mentions written one inside the other's name (天津市北辰区, 北辰区双口镇)."""
+    gap = text[earlier.end:later.start]
+    return gap in ("", " ") or _is_chain_gap(gap)
+
+
+def _is_chain_gap(gap: str) -> bool:
+    """A place of the chain the tables do not hold (东丽区|丰年村街道|丰年里社区)."""
+    return (len(gap) <= _NAME_LENGTH and _CLAUSE_MARKS.isdisjoint(gap)
+            and gap.endswith(tuple(_place_suffixes())))
 
 
 def _encloses(outer: Region, inner: Region) -> bool:

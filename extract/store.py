@@ -157,6 +157,7 @@ class Store:
         try:
             self._db = duckdb.connect(str(path))
             self._db.execute(_SCHEMA)
+            self._add_new_columns()
         except duckdb.Error as err:
             raise StoreError(f"cannot open the store {path}: {err}") from None
         self._open: _Pending | None = None
@@ -164,6 +165,16 @@ class Store:
         self._rows = 0
         self._flushed = time.monotonic()
         self.committed = 0  # documents made durable in this run
+
+    def _add_new_columns(self) -> None:
+        """Columns a newer extractor writes (parent_code) added to an older store's tables;
+        its documents are extracted again anyway, as the extractor version changed."""
+        for table, schema in (("claims", CLAIMS_SCHEMA), ("indicators", PANEL_SCHEMA)):
+            have = {row[0] for row in self._db.execute(f"DESCRIBE {table}").fetchall()}
+            for column in schema:
+                if column.name not in have:
+                    self._db.execute(f'ALTER TABLE {table} ADD COLUMN "{column.name}" '
+                                     f"{_sql_type(column)}")
 
     def close(self) -> None:
         """Commit the finished documents and close; one still open is dropped whole."""
@@ -226,10 +237,13 @@ class Store:
         id is its document name and offset, as for a document read from a folder."""
         self.flush()
         columns = _quoted(COLUMNS)
+        # A table exported by an older extractor lacks the newer (text) columns: left empty.
+        values = ", ".join(f'"{c}"' if c in claims.columns else f"'' AS \"{c}\""
+                           for c in COLUMNS)
         self._db.register("incoming", claims)
         try:
             self._db.execute(f"INSERT INTO claims (claim_id, doc_id, {columns}) SELECT "
-                             f"doc || ':' || \"start\", doc, {columns} FROM incoming")
+                             f"doc || ':' || \"start\", doc, {values} FROM incoming")
         finally:
             self._db.unregister("incoming")
 
@@ -282,7 +296,7 @@ class Store:
                              "documents d JOIN new_documents n ON d.key = n.key)")
             self._db.execute("DELETE FROM documents WHERE key IN (SELECT key FROM new_documents)")
             self._db.execute("INSERT INTO documents SELECT * FROM new_documents")
-            self._db.execute("INSERT INTO claims SELECT * FROM new_claims")
+            self._db.execute("INSERT INTO claims BY NAME SELECT * FROM new_claims")
             self._db.commit()
         except BaseException:
             self._db.rollback()
@@ -323,7 +337,7 @@ class Store:
         self._db.execute("DELETE FROM indicators")
         self._db.register("incoming", panel)
         try:
-            self._db.execute(f"INSERT INTO indicators SELECT {', '.join(PANEL_COLUMNS)} "
+            self._db.execute(f"INSERT INTO indicators BY NAME SELECT {', '.join(PANEL_COLUMNS)} "
                              "FROM incoming")
         finally:
             self._db.unregister("incoming")

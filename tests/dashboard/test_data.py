@@ -470,3 +470,21 @@ def test_a_claims_fields_name_its_level_and_concept(claims) -> None:
     assert fields["region_level"] == "县级 county"
     assert fields["year"] == ("" if pd.isna(row["year"]) else str(int(row["year"])))
     assert fields["concept"] == "" and fields["region"] == "江津区"  # the fixture has no concepts
+
+
+def test_villages_sit_under_the_district_they_lie_in(tmp_path: Path) -> None:
+    from extract import extract_text
+
+    text = ("天津市北辰区\n\n村里的故事\n\n文 / 记者 张三\n\n北辰区双口镇前丁庄村位于北辰区。\n\n"
+            "去年接待游客5万人次。")
+    rows = extract_text(text, "t.txt")
+    assert {(r["region"], r["parent_code"]) for r in rows} == {("前丁庄村", "120113")}
+    path = tmp_path / "claims.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    scope = opened(path)  # the shipped region table
+    options = data.filter_options(scope)
+    assert options.region_labels["前丁庄村"] == "天津市 › 北辰区 › 前丁庄村"
+    # 北辰区 has no claims of its own, yet is offered, and reaches its village
+    assert options.regions.index("北辰区") < options.regions.index("前丁庄村")
+    beichen = replace(scope, filters=Filters(regions=("北辰区",)))
+    assert regions_of(beichen.select("region")) == {"前丁庄村"}

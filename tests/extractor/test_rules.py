@@ -205,3 +205,12 @@ def test_not_claims(text: str) -> None:
 def test_two_kinds_of_place_are_no_name() -> None:
     text = "区委联合区委网信办面向镇村开展培训。"
     assert [text[m.start:m.end] for m in find_mentions(text)] == []
+
+
+def test_a_village_lies_in_the_place_its_name_is_chained_to_or_its_story_is_about() -> None:
+    chained = row("天津市\n北辰区双口镇前丁庄村接待游客5万人次。", "5万人次")
+    assert (chained["region"], chained["parent_code"], chained["province"]) == (
+        "前丁庄村", "120113", "天津市")  # 北辰区
+    told = row("天津市北辰区\n\n村里的故事\n\n文 / 记者 张三\n\n田庄村位于北辰区。\n\n"
+               "田庄村增收30万元。", "30万元")
+    assert (told["region"], told["parent_code"]) == ("田庄村", "120113")

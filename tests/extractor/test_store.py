@@ -245,3 +245,21 @@ def test_files_of_one_name_from_separate_runs_stay_apart(tmp_path: Path) -> None
     with duckdb.connect(str(store), read_only=True) as db:
         names = sorted(r[0] for r in db.execute("SELECT name FROM documents").fetchall())
     assert names == ["b/report.txt", "report.txt"]
+
+
+def test_a_store_made_before_a_column_existed_takes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    from extract import store as stores
+
+    store = tmp_path / "s.duckdb"
+    assert cli.main([str(SEEDS), "-o", str(store)]) == 0
+    with duckdb.connect(str(store)) as db:  # as an older extractor left it
+        db.execute('ALTER TABLE claims DROP COLUMN "parent_code"')
+    monkeypatch.setattr(stores, "extractor_version", lambda: "a-newer-lexicon")
+    assert cli.main([str(SEEDS), "-o", str(store)]) == 0
+    with duckdb.connect(str(store)) as db:
+        villages = db.execute("SELECT DISTINCT parent_code FROM claims "
+                              "WHERE region = '田庄村'").fetchall()
+    assert villages == [("120113",)]  # 北辰区
