@@ -350,6 +350,21 @@ def _without_rate_suffix(label: str) -> str:
     return label
 
 
+@cache
+def _measure_suffixes() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Unit → (suffix, endings that keep a label as it is), from measure_labels.csv."""
+    return {row["unit"]: (row["suffix"], tuple(row["keeps"].split("|")))
+            for row in load_table("measure_labels")}
+
+
+def _with_measure_suffix(label: str, unit: str) -> str:
+    """An area's label says it is one (博创园 → 博创园面积) unless it already does."""
+    suffix, keeps = _measure_suffixes().get(unit, ("", ()))
+    if not label or not suffix or label.endswith(keeps):
+        return label
+    return label + suffix
+
+
 def _with_count_suffix(label: str, unit: str) -> str:
     """A count's label says what is counted (网格党支部 → 网格党支部数量)."""
     if not label or label.endswith(_COUNT_ENDINGS):
@@ -411,6 +426,8 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
         label = _without_rate_suffix(shared) + label  # …,年均增长8.2% → 地区生产总值年均增速
     if unit_kind == "counter":
         label = _with_count_suffix(label, unit)
+    elif unit_kind == "measure":
+        label = _with_measure_suffix(label, unit)
     label = _with_rate_suffix(label, kind, unit, sign)
     concept = concept_of(label)
     category = concept.category if concept else _category(label, text[sentence_start:number_end])

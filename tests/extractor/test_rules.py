@@ -117,7 +117,7 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("累计查核238人次,一致率100%。", "100%", "一致率", ""),         # and 一致/d
     ("工作满意率连续三年保持100%。", "100%", "工作满意率", ""),     # a span in the gap
     ("民警成功查处各类违法案件\n\n5起11人次。", "5起", "民警成功查处违法案件数量", ""),
-    ("目前8000平方米的\n\n博士创业园已入驻企业。", "8000平方米", "博士创业园", ""),  # a break
+    ("目前8000平方米的\n\n博士创业园已入驻企业。", "8000平方米", "博士创业园面积", ""),  # a break
     # words that make no noun phrase before 的 are a relative clause: the head is counted
     ("对29名德不配位的干部进行调整。", "29名", "干部人数", ""),
     # a counter opening a word that names a count: that word is the label
@@ -125,6 +125,11 @@ def test_region(text: str, quote: str, region: str) -> None:
     # a bare count takes the verb its people or things are the subject of
     ("先把全村247户、626人都转移走。", "626人", "转移人数", ""),
     ("报告会主会场350人左右参加。", "350人", "报告会主会场参加人数", ""),
+    # an area's label says it is one, unless it already names the measure
+    ("建成博创园8000平方米。", "8000平方米", "博创园面积", ""),
+    ("总面积达170万平方米。", "170万平方米", "总面积", ""),
+    # 已有 links a subject to its figure like 有
+    ("雄安新区“千年秀林”已有47万多亩。", "47万多亩", "千年秀林面积", ""),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
