@@ -365,6 +365,12 @@ def _with_measure_suffix(label: str, unit: str) -> str:
     return label + suffix
 
 
+def counted_thing(label: str, unit: str) -> str:
+    """What a count's label counts, its counter's suffix taken off (网格党支部数量 → 网格党支部)."""
+    suffix = _count_suffixes().get(unit, "数量")
+    return label[: -len(suffix)] if label.endswith(suffix) and len(label) > len(suffix) else label
+
+
 def _with_count_suffix(label: str, unit: str) -> str:
     """A count's label says what is counted (网格党支部 → 网格党支部数量)."""
     if not label or label.endswith(_COUNT_ENDINGS):

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .grid import TableCell, table_cells
-from .indicators import Indicator, label_indicator, list_items, list_subject, table_indicator
+from .indicators import (
+    Indicator,
+    counted_thing,
+    label_indicator,
+    list_items,
+    list_subject,
+    table_indicator,
+)
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
 from .qualify import classify_kind, qualifier_before
@@ -279,6 +286,12 @@ def label_claims(doc: Doc) -> None:
             subject = None
             if same_unit and previous.sentence >= _paragraph_start(doc, claim.sentence):
                 subject = previous.indicator.label
+        if (subject is None and previous is not None and previous.indicator is not None
+                and number.unit_kind == previous.number.unit_kind == "counter"
+                and not doc.clean[previous.number.end:number.start].strip()):
+            # Two counts of one thing written together (7项16条, 5起11人次): the second
+            # counts the first one's thing in its own counter.
+            subject = counted_thing(previous.indicator.label, previous.number.unit)
         shared = ""
         if same_unit and previous.sentence == claim.sentence:
             shared = previous.indicator.label

@@ -130,6 +130,8 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("总面积达170万平方米。", "170万平方米", "总面积", ""),
     # 已有 links a subject to its figure like 有
     ("雄安新区“千年秀林”已有47万多亩。", "47万多亩", "千年秀林面积", ""),
+    # two counts of one thing written together: the second counts it in its own counter
+    ("民警成功查处各类违法案件5起11人次。", "11人次", "民警成功查处违法案件人次", ""),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
