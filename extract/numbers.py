@@ -66,12 +66,14 @@ class Unit:
     kind: str
     default_kind: str
     scale: float
+    needs_noun: bool = False
 
 
 @cache
 def _units() -> dict[str, Unit]:
     return {row["surface"]: Unit(row["unit"], row["kind"], row["default_kind"],
-                                 float(row["scale"] or 1)) for row in load_table("units")}
+                                 float(row["scale"] or 1), row["needs_noun"] == "1")
+            for row in load_table("units")}
 
 
 @cache
@@ -253,6 +255,8 @@ def find_numbers(text: str) -> list[NumberSpan]:
                 or text[quote_end:quote_end + 1] == "半"  # 1个半小时: a duration
                 or _in_excluded_context(text, start, quote_end)
                 or (kind == "counter" and _counter_is_word(text, quote_end, found_unit))
+                or (chinese and found_unit and found_unit.needs_noun
+                    and _lacks_its_noun(text, quote_end))
                 or _closes_a_name(text, start, quote_end)):
             continue
         qualifier, after = _trailing_qualifier(text, quote_end, qualifier)
@@ -276,6 +280,13 @@ def _counter_is_word(text: str, end: int, unit: Unit | None) -> bool:
     first = tokens[0] if tokens else None
     return bool(first and len(first.word) > surface and first.tag[:1] in _NOT_COUNT_TAGS
                 and word_frequency(first.word) > 0)  # a dictionary word, not a guess
+
+
+def _lacks_its_noun(text: str, end: int) -> bool:
+    """True when no noun follows a counter that needs one (两头小, 三方发力): a phrase of
+    its own, not a count of things."""
+    following = tagged_tokens(text, end, min(len(text), end + _WORD_REACH))[:1]
+    return not (following and following[0].tag.startswith("n"))
 
 
 def _closes_a_name(text: str, start: int, end: int) -> bool:

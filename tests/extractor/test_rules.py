@@ -204,9 +204,15 @@ def test_list_items_share_the_head() -> None:
     "实现零起步的突破",             # 零起步
     "推行“暖新十五条”举措",         # a count closing a quoted name
     "开始为期 6 天的研学活动",      # a duration across a space
+    "形成两头小中间大的橄榄型结构",  # a counter that needs its noun, with none after it
+    "举办中青年干部培训二班,",
 ])
 def test_not_claims(text: str) -> None:
     assert extract_text(text, "t.txt", DATE) == []
+
+
+def test_a_counter_that_needs_its_noun_counts_with_it() -> None:
+    assert row("牧场养殖三头牛。", "三头")["value"] == 3
 
 
 def test_two_kinds_of_place_are_no_name() -> None:
