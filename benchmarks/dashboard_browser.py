@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "zhibiao"
-GENERATOR = "v1"  # bump when benchmarks.dashboard_speed.synthetic_claims changes
+GENERATOR = "v2"  # bump when benchmarks.dashboard_speed.synthetic_claims changes
 TIMEOUT_MS = 300_000
 
 CHARTS_DRAWN = """() => {

@@ -37,18 +37,22 @@ from extract.columns import COLUMNS
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
 
-# (region, code, level, province)
-REGIONS: list[tuple[str, str, str, str]] = [
-    ("中国", "", "country", ""), ("京津冀", "", "macro_region", ""),
-    ("北京市", "110000", "province", "北京市"), ("天津市", "120000", "province", "天津市"),
-    ("河北省", "130000", "province", "河北省"), ("重庆市", "500000", "province", "重庆市"),
-    ("上海市", "310000", "province", "上海市"), ("广东省", "440000", "province", "广东省"),
-    ("江津区", "500116", "county", "重庆市"), ("北辰区", "120113", "county", "天津市"),
-    ("河北区", "120105", "county", "天津市"), ("滨海新区", "120116", "county", "天津市"),
-    ("张家口市", "130700", "city", "河北省"), ("雄安新区", "", "site", "河北省"),
-    ("朝阳区", "110105", "county", "北京市"), ("海淀区", "110108", "county", "北京市"),
-    ("深圳市", "440300", "city", "广东省"), ("浦东新区", "310115", "county", "上海市"),
-    ("田庄村", "", "village", "重庆市"), ("天津港", "", "site", "天津市"),
+# (region, code, level, province, parent code)
+REGIONS: list[tuple[str, str, str, str, str]] = [
+    ("中国", "", "country", "", ""), ("京津冀", "", "macro_region", "", ""),
+    ("北京市", "110000", "province", "北京市", ""), ("天津市", "120000", "province", "天津市", ""),
+    ("河北省", "130000", "province", "河北省", ""), ("重庆市", "500000", "province", "重庆市", ""),
+    ("上海市", "310000", "province", "上海市", ""), ("广东省", "440000", "province", "广东省", ""),
+    ("江津区", "500116", "county", "重庆市", "500100"),
+    ("北辰区", "120113", "county", "天津市", "120100"),
+    ("河北区", "120105", "county", "天津市", "120100"),
+    ("滨海新区", "120116", "county", "天津市", "120100"),
+    ("张家口市", "130700", "city", "河北省", "130000"), ("雄安新区", "", "site", "河北省", ""),
+    ("朝阳区", "110105", "county", "北京市", "110100"),
+    ("海淀区", "110108", "county", "北京市", "110100"),
+    ("深圳市", "440300", "city", "广东省", "440000"),
+    ("浦东新区", "310115", "county", "上海市", "310100"),
+    ("田庄村", "", "village", "天津市", "120113"), ("天津港", "", "site", "天津市", "120116"),
 ]
 # (indicator, unit, category, typical magnitude)
 INDICATORS: list[tuple[str, str, str, float]] = [
@@ -83,7 +87,7 @@ def synthetic_claims(rows: int, seed: int = 7) -> pd.DataFrame:
     pick = rng.integers(0, len(sentences), rows)
     start = rng.integers(0, 20000, rows)
     region_table = pd.DataFrame(REGIONS, columns=["region", "region_code", "region_level",
-                                                  "province"])
+                                                  "province", "parent_code"])
     indicator_table = pd.DataFrame(INDICATORS, columns=["indicator", "unit", "category", "_m"])
     frame = pd.DataFrame({
         "doc": pd.Series([f"{n:05d}_synthetic.txt" for n in range(20000)], dtype=object)[doc_no]
@@ -103,6 +107,7 @@ def synthetic_claims(rows: int, seed: int = 7) -> pd.DataFrame:
         "region_code": region_table["region_code"].to_numpy()[region],
         "region_level": region_table["region_level"].to_numpy()[region],
         "province": region_table["province"].to_numpy()[region],
+        "parent_code": region_table["parent_code"].to_numpy()[region],
         "confidence": np.round(rng.uniform(0.3, 1.0, rows), 2),
         "doc_date": "2024-01-01",
     })
