@@ -206,7 +206,7 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
     # A verb right before the number heads the phrase (党课展演27次, 协议引资超5000亿元).
     verb_head = i >= 0 and _is_verb(before[i].tag) and len(before[i].word) > 1
     words: list[Token] = []
-    while i >= 0 and len("".join(t.word for t in words)) < _MAX_LABEL:
+    while i >= 0 and _length(words) < _MAX_LABEL:
         token = before[i]
         if token.word in _CLOSING and words is not None:
             opening = next((k for k in range(i - 1, -1, -1) if before[k].word in _OPENING), -1)
@@ -255,7 +255,7 @@ def _phrase_after(tokens: list[Token], start: int, relative: bool = True) -> str
         if _is_verb(token.tag) and any(_is_noun(t.tag) for t in words):
             break  # the predicate begins: 40余名中学生/抵达津城
         words.append(token)
-        if len("".join(t.word for t in words)) >= _MAX_LABEL:
+        if _length(words) >= _MAX_LABEL:
             break
     owner = next((k for k, t in enumerate(words) if t.word == "的" and k > 0), None)
     if owner is not None and words[owner - 1].tag.startswith(_OWNER_TAGS):
@@ -313,6 +313,11 @@ def _after_relative_clause(tokens: list[Token], start: int) -> int | None:
     return None
 
 
+def _length(words: list[Token]) -> int:
+    """A phrase's length as a label: a bracketed alias (PM2.5) does not count."""
+    return len(_ALIAS_IN_BRACKETS.sub("", "".join(t.word for t in words)))
+
+
 def _is_ordinal(token: Token) -> bool:
     """An ordinal such as 第一批, which belongs to the phrase it opens."""
     return token.word.startswith("第") and token.tag == "m"
@@ -324,10 +329,12 @@ def _joined(words: list[Token]) -> str:
 
 
 def _balanced(label: str) -> str:
-    """Drop a quote or bracket left open at either end of a label (“驿路有爱 → 驿路有爱)."""
+    """Drop a quote or bracket left open in a label (“驿路有爱 → 驿路有爱, 家事”高效 → 家事高效)."""
     for opening, closing in zip(_OPENING, _CLOSING, strict=True):
         if label.count(opening) != label.count(closing):
             label = label.strip(opening + closing)
+        if label.count(opening) != label.count(closing):
+            label = label.replace(opening, "").replace(closing, "")
     return label
 
 

@@ -2,8 +2,8 @@
 
 Matching runs on a cleaned copy: traditional characters made simplified,
 full-width digits and signs made ASCII, and web debris (pinyin glosses such as
-執(zhí)政) removed. Only gloss removal changes the length, so the map back is a
-short list of breakpoints rather than one entry per character.
+執(zhí)政, the braces of PM_{2.5}) removed. Only removals change the length, so the
+map back is a short list of breakpoints rather than one entry per character.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ import opencc
 # lets the scan skip, in C, every character that opens no bracket.
 _GLOSS = re.compile(r"(?=[(（])(?<=[\u4e00-\u9fff])"
                     r"[(（][a-zǜ-ͯāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ]{1,7}[)）]")
+
+# A subscript written as TeX in copied PDFs and web pages: PM_{2.5}, CO_{2}.
+_SUBSCRIPT = re.compile(r"(?=_)(?<=[A-Za-z])_\{([0-9.]{1,6})\}")
 
 # Full-width ASCII to ASCII, odd spaces to space, the small percent sign to %.
 # All one character for one.
@@ -60,16 +63,25 @@ def to_simplified(text: str) -> str:
     return converted
 
 
+def _removed_spans(text: str) -> list[tuple[int, int]]:
+    """What cleaning cuts out, in order: glosses, and the braces of a subscript written
+    as markup (PM_{2.5} → PM2.5)."""
+    spans = [gloss.span() for gloss in _GLOSS.finditer(text)]
+    for sub in _SUBSCRIPT.finditer(text):
+        spans += [(sub.start(), sub.start(1)), (sub.end(1), sub.end())]
+    return sorted(spans)
+
+
 def normalise(text: str) -> Normalised:
     """Clean `text` for matching; see the module docstring for what changes."""
     clean_starts, orig_starts, pieces = [0], [0], []
     last, removed = 0, 0
-    for gloss in _GLOSS.finditer(text):
-        pieces.append(text[last:gloss.start()])
-        removed += gloss.end() - gloss.start()
-        last = gloss.end()
-        clean_starts.append(gloss.end() - removed)
-        orig_starts.append(gloss.end())
+    for lo, hi in _removed_spans(text):
+        pieces.append(text[last:lo])
+        removed += hi - lo
+        last = hi
+        clean_starts.append(hi - removed)
+        orig_starts.append(hi)
     pieces.append(text[last:])
     stripped = _WIDE_RUN.sub(lambda run: run.group().translate(_WIDTH), "".join(pieces))
     return Normalised(to_simplified(stripped), tuple(clean_starts), tuple(orig_starts))

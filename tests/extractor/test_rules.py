@@ -132,6 +132,9 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("雄安新区“千年秀林”已有47万多亩。", "47万多亩", "千年秀林面积", ""),
     # two counts of one thing written together: the second counts it in its own counter
     ("民警成功查处各类违法案件5起11人次。", "11人次", "民警成功查处违法案件人次", ""),
+    # a TeX subscript is read as the plain name; a bracketed alias takes no label length
+    ("京津冀细颗粒物(PM_{2.5})年均浓度降至37微克/立方米。", "37微克/立方米",
+     "细颗粒物(PM2.5)年均浓度", "PM2.5年均浓度"),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
@@ -227,3 +230,8 @@ def test_a_village_lies_in_the_place_its_name_is_chained_to_or_its_story_is_abou
     told = row("天津市北辰区\n\n村里的故事\n\n文 / 记者 张三\n\n田庄村位于北辰区。\n\n"
                "田庄村增收30万元。", "30万元")
     assert (told["region"], told["parent_code"]) == ("田庄村", "120113")
+
+
+def test_a_label_keeps_no_quote_left_open() -> None:
+    label = row("活动开展两年来,推动40余件“家事”高效办成。", "40余件")["indicator"]
+    assert label and label.count("“") == label.count("”") == 0
