@@ -18,6 +18,7 @@ from functools import cache
 
 import ahocorasick_rs
 
+from .qualify import qualifier_word_before
 from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table
 
@@ -365,7 +366,10 @@ def _measure_suffixes() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 def _with_measure_suffix(label: str, unit: str) -> str:
-    """An area's label says it is one (博创园 → 博创园面积) unless it already does."""
+    """An area's label says it is one (博创园 → 博创园面积) unless it already does; a
+    dimension said in one character is named (宽 → 宽度)."""
+    if label in _words("dimension"):
+        return label + "度"
     suffix, keeps = _measure_suffixes().get(unit, ("", ()))
     if not label or not suffix or label.endswith(keeps):
         return label
@@ -404,7 +408,10 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     lo = _broken_before(text, clause_start) if clause_start == sentence_start else clause_start
     lo = max(lo, number_start - _BEFORE_REACH)
     hi = min(_broken_after(text, _sentence_end(text, number_end)), number_end + _AFTER_REACH)
-    tokens = _as_nouns(tagged_tokens(text, lo, number_start) + tagged_tokens(text, number_end, hi))
+    # A qualifier is tagged apart too: jieba glues 约 to the word before it (宽约|7米).
+    cut = max(lo, number_start - len(qualifier_word_before(text, number_start)))
+    tokens = _as_nouns(tagged_tokens(text, lo, cut) + tagged_tokens(text, cut, number_start)
+                       + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
     if subject:
         sub_tokens = _as_nouns(tagged_tokens(subject, 0, len(subject)))

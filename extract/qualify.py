@@ -50,6 +50,11 @@ def _kind_cues() -> tuple[KindCue, ...]:
                  for r in load_table("kind_cues"))
 
 
+def qualifier_word_before(text: str, start: int) -> str:
+    """The qualifier word ending right at `start` (宽约|7米: 约), or ""."""
+    return longest_ending(text, start, _before_qualifiers(), _BEFORE_WINDOW) or ""
+
+
 def qualifier_before(text: str, start: int) -> str:
     """The qualifier a word right before the number gives, or ""."""
     words = _before_qualifiers()
