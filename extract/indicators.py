@@ -23,6 +23,7 @@ from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table
 
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
+_COMPARED = re.compile(r"[较比](?=\d)")  # 较2022年末, 比上年: the base of a comparison
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
@@ -408,9 +409,12 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     lo = _broken_before(text, clause_start) if clause_start == sentence_start else clause_start
     lo = max(lo, number_start - _BEFORE_REACH)
     hi = min(_broken_after(text, _sentence_end(text, number_end)), number_end + _AFTER_REACH)
-    # A qualifier is tagged apart too: jieba glues 约 to the word before it (宽约|7米).
-    cut = max(lo, number_start - len(qualifier_word_before(text, number_start)))
-    tokens = _as_nouns(tagged_tokens(text, lo, cut) + tagged_tokens(text, cut, number_start)
+    # A qualifier and a comparison's 较 are tagged apart too: jieba glues them to the word
+    # before (宽约|7米, 空缺率较|2022年末).
+    cuts = [lo, *(m.start() for m in _COMPARED.finditer(text, lo, number_start)),
+            max(lo, number_start - len(qualifier_word_before(text, number_start))), number_start]
+    cuts = sorted(set(cuts))
+    tokens = _as_nouns([t for a, b in zip(cuts, cuts[1:]) for t in tagged_tokens(text, a, b)]
                        + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
     if subject:
@@ -432,6 +436,9 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
             base, _ = _phrase_before(tokens, start - 1, places)
             if base:
                 label = f"{base}占{label}" + ("" if label.endswith("比重") else "比重")
+        compared = list(_COMPARED.finditer(text, clause_start, number_start))
+        if not label and compared:  # 空缺率较2022年末下降了22.2%: the subject precedes 较
+            label, _ = _phrase_before(tokens, compared[-1].start(), places)
         confidence = 0.7
     if verb:
         label += verb  # 全省15000多人收看 → 收看人数, 主会场350人左右参加 → 主会场参加人数

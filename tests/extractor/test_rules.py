@@ -137,6 +137,8 @@ def test_region(text: str, quote: str, region: str) -> None:
      "细颗粒物(PM2.5)年均浓度", "PM2.5年均浓度"),
     # a qualifier is tagged apart from the word before it (宽约 is 宽|约); 宽 is 宽度
     ("栈桥长500米、宽约7米。", "7米", "宽度", ""),
+    # the subject stands before a comparison's base (较2022年末), which jieba glues to it
+    ("岗位空缺率较2022年末下降了22.2%。", "22.2%", "岗位空缺率", ""),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
