@@ -12,6 +12,7 @@ names, empty when the label is more specific than any canonical measure.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -413,8 +414,8 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     # before (宽约|7米, 空缺率较|2022年末).
     cuts = [lo, *(m.start() for m in _COMPARED.finditer(text, lo, number_start)),
             max(lo, number_start - len(qualifier_word_before(text, number_start))), number_start]
-    cuts = sorted(set(cuts))
-    tokens = _as_nouns([t for a, b in zip(cuts, cuts[1:]) for t in tagged_tokens(text, a, b)]
+    pieces = itertools.pairwise(sorted(set(cuts)))
+    tokens = _as_nouns([t for a, b in pieces for t in tagged_tokens(text, a, b)]
                        + tagged_tokens(text, number_end, hi))
     label, confidence = "", 0.5
     if subject:
