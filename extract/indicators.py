@@ -24,7 +24,8 @@ from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table
 
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
-_COMPARED = re.compile(r"[较比](?=\d)")  # 较2022年末, 比上年: the base of a comparison
+# 较2022年末, 比上年: the base of a comparison
+_COMPARED = re.compile(r"[较比](?=\d|上年|去年|前年|上月|上季|同期)")
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
@@ -448,6 +449,8 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     for lo in (wide_clause, sentence_start):
         if not label:
             label, confidence = _nearest_concept_term(text[lo:number_start]), 0.6
+    if label.startswith("占") and shared:  # …增长7.1%,占规模以上工业增加值的比重为37.6%
+        label = _without_rate_suffix(shared) + label.replace("的比重", "比重")
     if not label and shared:
         label, confidence = shared, 0.5
     elif label in _words("aspect") and shared:

@@ -139,6 +139,11 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("栈桥长500米、宽约7米。", "7米", "宽度", ""),
     # the subject stands before a comparison's base (较2022年末), which jieba glues to it
     ("岗位空缺率较2022年末下降了22.2%。", "22.2%", "岗位空缺率", ""),
+    # a change verb is the predicate, never the label; 比上年 is a comparison's base
+    ("全年居民消费价格比上年上涨0.1%。", "0.1%", "居民消费价格增速", ""),
+    # a share that opens on 占 is a share of the measure just stated
+    ("高技术产业增加值增长7.1%,占规模以上工业增加值的比重为37.6%。", "37.6%",
+     "高技术产业增加值占规模以上工业增加值比重", ""),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
