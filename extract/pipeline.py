@@ -56,6 +56,7 @@ class Claim:
     region: Region | None = None
     region_confidence: float = 0.0
     indicator: Indicator | None = None
+    changes: bool = False  # it states a change (增长5.5%), planned or forecast or not
     cell: TableCell | None = None  # set for a number read from a flattened table
 
     def window(self, doc: Doc, scope: str) -> str:
@@ -185,14 +186,22 @@ def classify_kinds(doc: Doc) -> None:
         has_target = goal is not None and doc.year is not None and goal > doc.year
         claim.kind, claim.sign = classify_kind(windows, number.unit_kind, number.default_kind,
                                                has_target)
-        lead = _lead_clause_start(doc, claim)
-        if lead is not None and (claim.kind, claim.sign) == (number.default_kind or "level", 1):
-            # GDP增速:杭州5.6%、宁波6.1%: with no cue of its own, a list item takes the
-            # kind its lead clause ends on.
-            text = doc.clean[lead:claim.clause_start - 1]
-            claim.kind, claim.sign = classify_kind(
-                {"sentence": text, "clause": text, "segment": text, "after": ""},
-                number.unit_kind, number.default_kind, has_target)
+        planned = claim.kind in ("target", "forecast")
+        claim.changes = claim.kind == "change" or (planned and classify_kind(
+            windows, number.unit_kind, number.default_kind, False)[0] == "change")
+        lead = _lead_clause(doc, claim)
+        if lead is not None:
+            text = doc.clean[lead[0]:lead[1]]
+            led = classify_kind({"sentence": text, "clause": text, "segment": text, "after": ""},
+                                number.unit_kind, number.default_kind, has_target)
+            if led[0] in ("target", "forecast") or (
+                    lead[1] == claim.clause_start - 1
+                    and (claim.kind, claim.sign) == (number.default_kind or "level", 1)):
+                # 主要预期目标是:地区生产总值增长5.5%左右,城镇新增就业60万人: a plan's list
+                # is planned, item by item; GDP增速:杭州5.6%、宁波6.1%: with no cue of its
+                # own, the item right after the colon takes the kind its lead ends on.
+                claim.changes = claim.changes or claim.kind == "change"
+                claim.kind, claim.sign = led if led[0] != "level" else (claim.kind, claim.sign)
         listed = windows["segment"].strip() in _LIST_JOINERS
         if listed and previous is not None and previous.clause_start == claim.clause_start:
             claim.kind, claim.sign = previous.kind, previous.sign
@@ -206,13 +215,14 @@ _CLAUSE_END = re.compile(r"[,:;]")
 _LEAD_MARK = ":"  # (normalised from ：) a clause ending in it leads the list after it
 
 
-def _lead_clause_start(doc: Doc, claim: Claim) -> int | None:
-    """Where the clause leading a list starts, when the number's clause follows a colon."""
+def _lead_clause(doc: Doc, claim: Claim) -> tuple[int, int] | None:
+    """The clause leading the list the number is in: the one ending in the sentence's last
+    colon before the number (…目标是: or GDP增速:), or None."""
     sentence_start = doc.sentences.starts[claim.sentence]
-    at = claim.clause_start - 1
-    if at <= sentence_start or doc.clean[at] != _LEAD_MARK:
+    at = doc.clean.rfind(_LEAD_MARK, sentence_start, claim.clause_start)
+    if at <= sentence_start:
         return None
-    return clause_start(doc.clean, sentence_start, at)
+    return clause_start(doc.clean, sentence_start, at), at
 _LIST_JOINERS = ("、", "和", "及", "与", ",")  # between the numbers of one list
 
 
@@ -298,7 +308,7 @@ def label_claims(doc: Doc) -> None:
         scopes = (claim.segment_start, claim.clause_start, doc.sentences.starts[claim.sentence])
         claim.indicator = label_indicator(
             doc.clean, scopes, number.start, number.end, number.unit, number.unit_kind,
-            claim.kind, claim.sign,
+            "change" if claim.changes else claim.kind, claim.sign,
             doc.regions.mention_starts_between(claim.clause_start, number.start), subject, shared)
         previous = claim
 

@@ -246,7 +246,13 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         best = max(pool, key=lambda r: (named_provinces[r.province], -LEVEL_RANK[r.level]))
         mentions.append(Mention(start, end, best))
-    mentions.extend(_local_mentions(text))
+    # A name found by its suffix never overlaps one the table holds (2023年香港: no 年香港).
+    named_spans = [(m.start, m.end) for m in mentions]
+    starts = [lo for lo, _ in named_spans]
+    for local in _local_mentions(text):
+        k = bisect.bisect_left(starts, local.end)
+        if not any(lo < local.end and local.start < hi for lo, hi in named_spans[max(0, k - 3):k]):
+            mentions.append(local)
     mentions.sort(key=lambda m: m.start)
     return mentions
 

@@ -33,6 +33,11 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("党校累计培训干部约7000人次。", "7000人次", "cumulative"),   # a tally's default
     ("去年,共在市委党校举办26期培训班。", "26期", "level"),       # a period bounds 共
     ("今年已提醒“一把手”42人次。", "42人次", "level"),            # ... and 已
+    # a plan's list (…目标是:) is planned item by item; 预期目标 is a target, not a forecast
+    ("今年的主要预期目标是:地区生产总值增长5.5%左右,城镇新增就业60万人以上。", "60万人",
+     "target"),
+    ("今年的主要预期目标是:地区生产总值增长5.5%左右,城镇新增就业60万人以上。", "5.5%",
+     "target"),
     # a target year governs the growth rate stated after the target level
     ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "target"),
 ])
@@ -86,6 +91,8 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("北辰区的振兴故事\n\n文/记者 张三\n\n北辰区搭建链组。\n\n前丁庄村曾是农业村。"
      "今年7月,北辰区委组织部开展直播培训。直播间关注人数达到3000余人。", "3000余人",
      "前丁庄村"),
+    # a name found by its suffix never overlaps a table name (年香港 is no port)
+    ("香港特区政府统计处公布,2023年香港本地生产总值实质增长3.2%。", "3.2%", "香港特别行政区"),
     # 村里, 我们社区, 该市: the nearest earlier place of that level in the story ...
     ("北辰区的故事\n\n文/记者 张三\n\n北辰区搭建链组。田庄村位于北辰区。\n\n"
      "北辰区开展培训,村里新建3个大棚。", "3个", "田庄村"),
@@ -144,6 +151,11 @@ def test_region(text: str, quote: str, region: str) -> None:
     # a share that opens on 占 is a share of the measure just stated
     ("高技术产业增加值增长7.1%,占规模以上工业增加值的比重为37.6%。", "37.6%",
      "高技术产业增加值占规模以上工业增加值比重", ""),
+    # a planned growth rate is still labelled as a growth rate
+    ("今年的主要预期目标是:地区生产总值增长5.5%左右。", "5.5%", "地区生产总值增速",
+     "地区生产总值"),
+    ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "地区生产总值年均增速",
+     "地区生产总值"),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
