@@ -465,6 +465,8 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     implied_unit = concept.unit if concept else ""
     if not implied_unit and label.endswith(tuple(_words("money"))):
         implied_unit = "元"
+    if not implied_unit and label.endswith(tuple(_words("people"))):
+        implied_unit = "人"
     if concept:
         confidence = max(confidence, 0.85)
     return Indicator(label, concept.concept if concept else "", category, implied_unit,

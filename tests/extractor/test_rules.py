@@ -91,6 +91,8 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     ("北辰区的振兴故事\n\n文/记者 张三\n\n北辰区搭建链组。\n\n前丁庄村曾是农业村。"
      "今年7月,北辰区委组织部开展直播培训。直播间关注人数达到3000余人。", "3000余人",
      "前丁庄村"),
+    # Taiwan's cities are places of the table (traditional characters made simplified)
+    ("高雄市失業率為3.5%,較上年下降0.2個百分點。", "3.5%", "高雄市"),
     # a name found by its suffix never overlaps a table name (年香港 is no port)
     ("香港特区政府统计处公布,2023年香港本地生产总值实质增长3.2%。", "3.2%", "香港特别行政区"),
     # 村里, 我们社区, 该市: the nearest earlier place of that level in the story ...
@@ -256,3 +258,13 @@ def test_a_village_lies_in_the_place_its_name_is_chained_to_or_its_story_is_abou
 def test_a_label_keeps_no_quote_left_open() -> None:
     label = row("活动开展两年来,推动40余件“家事”高效办成。", "40余件")["indicator"]
     assert label and label.count("“") == label.count("”") == 0
+
+
+def test_a_count_of_people_in_bare_magnitude_takes_its_unit() -> None:
+    r = row("香港2023年人口为750万,较去年增加1.2%。", "750万")
+    assert (r["value"], r["unit"], r["indicator"]) == (7_500_000, "人", "人口")
+
+
+def test_a_currency_name_is_no_label() -> None:
+    label = row("台北市家庭平均每户所得为新台币156.8万元。", "156.8万元")["indicator"]
+    assert label and "台币" not in label
