@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,14 @@ class Scope:
     filters: Filters = field(default_factory=Filters)
     facts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    @cached_property
+    def region_names(self) -> list[str]:
+        """The regions the filter reaches (sub-regions included when asked), worked out
+        once per scope, not for each of a page's queries."""
+        f = self.filters
+        return sorted(expand_regions(self.facts, f.regions) if f.include_subregions
+                      else set(f.regions))
+
     def unfiltered(self) -> Scope:
         """The same claims with no filter (the conflict cards compare across filters)."""
         return replace(self, filters=Filters())
@@ -177,10 +186,8 @@ class Scope:
         conds: list[str] = []
         params: list[Any] = []
         if f.regions:
-            names = (expand_regions(self.facts, f.regions) if f.include_subregions
-                     else set(f.regions))
             conds.append("list_contains(?, region)")
-            params.append(sorted(names))
+            params.append(self.region_names)
         if f.years is not None:
             conds.append("year BETWEEN ? AND ?")
             params.extend(f.years)
@@ -627,9 +634,10 @@ def sources_summary(sources: pd.DataFrame, regions: Sequence[str] = ()) -> dict[
     rows = sources[sources["region"].isin(list(regions))] if regions else sources
     per_doc = (rows.groupby("doc", as_index=False).agg(n=("n", "sum"), date=("date", "max"))
                .sort_values(["n", "doc"], ascending=[False, True], kind="stable"))
-    dates = sorted(d for d in per_doc["date"].astype(str) if d)
-    return {"docs": len(per_doc), "first": dates[0] if dates else "",
-            "last": dates[-1] if dates else "", "top": [str(d) for d in per_doc["doc"][:3]]}
+    dates = per_doc["date"].fillna("").astype(str)
+    dates = dates[dates != ""]
+    return {"docs": len(per_doc), "first": dates.min() if len(dates) else "",
+            "last": dates.max() if len(dates) else "", "top": [str(d) for d in per_doc["doc"][:3]]}
 
 
 def regions_in_year(series: pd.DataFrame, year: int) -> pd.DataFrame:

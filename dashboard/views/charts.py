@@ -21,6 +21,7 @@ from dashboard.formatting import CONFLICT_MARK, axis_scale, format_claim_value
 from dashboard.i18n import PLANNED_KINDS, category_label, label, zh
 from dashboard.views.base import (
     customdata,
+    figure,
     keep_valid,
     kind_name,
     on_chart_select,
@@ -99,7 +100,8 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = Fal
             ["region", "kind"], sort=False):
         planned = kind in PLANNED_KINDS
         rows = rows.sort_values("year")
-        traces.append(go.Scatter(
+        traces.append(dict(
+            type="scatter",
             x=rows["year"].to_numpy(), y=rows["value"].to_numpy() / divisor, mode="lines+markers",
             name=f"{region} · {kind_name(kind)}",
             line={"color": colour[region], "dash": "dash" if planned else "solid"},
@@ -112,7 +114,8 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = Fal
     if len(conflicts):
         points = pd.concat([conflicts.assign(shown=conflicts["low"]),
                             conflicts.assign(shown=conflicts["high"])])
-        traces.append(go.Scatter(
+        traces.append(dict(
+            type="scatter",
             x=points["year"].to_numpy(), y=points["shown"].to_numpy() / divisor, mode="markers",
             name=f"{CONFLICT_MARK} {label('conflict_mark')}",
             marker={"symbol": "x", "size": 12, "color": CONFLICT_COLOUR},
@@ -121,7 +124,7 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = Fal
             hovertext=np.array(hover_texts(points, unit), dtype=object),
             hovertemplate="<b>%{customdata[0]}</b> %{x}<br>%{hovertext}<extra></extra>",
         ))
-    fig = go.Figure(data=traces)
+    fig = figure(traces)
     fig.update_layout(**LAYOUT, title=f"{indicator} ({axis_unit})",
                       xaxis={"title": label("year"), "dtick": 1, "gridcolor": "#eee"},
                       yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee",
@@ -134,12 +137,12 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: 
     """Regions side by side for one indicator and year; a conflict shows its spread."""
     divisor, axis_unit = axis_scale(values["value"], unit)
     values = values.head(MAX_BARS)
-    fig = go.Figure()
+    traces = []
     for kind, rows in values.groupby("kind", sort=False):
         planned = kind in PLANNED_KINDS
         spread = rows["conflict"]
-        fig.add_trace(go.Bar(
-            x=rows["region"], y=rows["value"] / divisor, name=kind_name(kind),
+        traces.append(dict(
+            type="bar", x=rows["region"], y=rows["value"] / divisor, name=kind_name(kind),
             text=[format_claim_value(r.value, unit, r.qualifier, r.kind)
                   + (f" {CONFLICT_MARK}" if r.conflict else "") for r in rows.itertuples()],
             textposition="outside",
@@ -155,6 +158,7 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: 
             hovertext=hover_texts(rows, unit),
             hovertemplate="<b>%{x}</b><br>%{hovertext}<extra></extra>",
         ))
+    fig = figure(traces)
     fig.update_layout(**LAYOUT, barmode="group", title=f"{indicator} · {year} ({axis_unit})",
                       yaxis={"title": axis_unit, "gridcolor": "#eee",
                              "type": "log" if log else "linear"})
@@ -164,14 +168,12 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: 
 def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
     """Claims about one region by category and indicator (horizontal bars)."""
     top = profile.head(25).iloc[::-1]
-    fig = go.Figure()
-    for i, (category, rows) in enumerate(top.groupby("category", sort=False)):
-        fig.add_trace(go.Bar(
-            y=rows["indicator"], x=rows["n"], orientation="h",
-            name=category_label(category), marker={"color": PALETTE[i % len(PALETTE)]},
-            customdata=customdata(len(rows), region, rows["indicator"]),
-            hovertemplate="%{y}: %{x} 条 claims<extra></extra>",
-        ))
+    fig = figure([dict(
+        type="bar", y=rows["indicator"], x=rows["n"], orientation="h",
+        name=category_label(category), marker={"color": PALETTE[i % len(PALETTE)]},
+        customdata=customdata(len(rows), region, rows["indicator"]),
+        hovertemplate="%{y}: %{x} 条 claims<extra></extra>",
+    ) for i, (category, rows) in enumerate(top.groupby("category", sort=False))])
     fig.update_layout(**{**LAYOUT, "height": max(300, 24 * len(top) + 120)},
                       title=f"{region} · {label('n_claims')}", barmode="stack",
                       yaxis={"categoryorder": "total ascending", "dtick": 1, "automargin": True},
