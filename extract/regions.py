@@ -241,7 +241,8 @@ def find_mentions(text: str) -> list[Mention]:
         known_city = len(candidates) == 1 and own_tag(form) == "ns"
         pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
                         or (r.level == "city" and (named_provinces[r.province] or known_city))
-                        or named[r.parent_code] or named[r.code]]
+                        or (r.parent_code and named[r.parent_code])
+                        or (r.code and named[r.code])]  # "" is no code: 中国 names no site
         if not pool or (not full and not _is_whole_word(text, start, end)):
             continue
         best = max(pool, key=lambda r: (named_provinces[r.province], -LEVEL_RANK[r.level]))

@@ -268,3 +268,11 @@ def test_a_count_of_people_in_bare_magnitude_takes_its_unit() -> None:
 def test_a_currency_name_is_no_label() -> None:
     label = row("台北市家庭平均每户所得为新台币156.8万元。", "156.8万元")["indicator"]
     assert label and "台币" not in label
+
+
+def test_an_alias_of_a_site_needs_its_own_parent_named() -> None:
+    # 副中心 is 北京城市副中心 only where 北京 is named; a region with no code
+    # (成渝地区双城经济圈) named in full is not its parent
+    text = "重庆市江津区融入成渝地区双城经济圈。珞璜、白沙两个副中心城市高起点规划。"
+    assert "北京城市副中心" not in {m.region.name for m in find_mentions(text)}
+    assert "北京城市副中心" in {m.region.name for m in find_mentions("北京市建设城市副中心。")}
