@@ -19,9 +19,9 @@ from functools import cache
 
 import ahocorasick_rs
 
-from .qualify import qualifier_word_before
+from .qualify import after_qualifiers, qualifier_word_before
 from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
-from .tables import load_table
+from .tables import load_table, longest_ending
 
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 # 较2022年末, 比上年: the base of a comparison
@@ -101,12 +101,6 @@ def _category_keywords() -> tuple[tuple[str, str], ...]:
     return tuple((r["keyword"], r["category"]) for r in load_table("category_keywords"))
 
 
-@cache
-def _after_words() -> frozenset[str]:
-    """Qualifiers written after a number (左右, 以上): they stand between a count and its verb."""
-    return frozenset(r["word"] for r in load_table("qualifiers") if r["position"] == "after")
-
-
 def _is_noun(tag: str) -> bool:
     return tag.startswith(_NOUN_TAGS)
 
@@ -126,12 +120,11 @@ def concept_of(label: str) -> Concept | None:
         if head.endswith(aspect) and len(head) > len(aspect):
             head = head[: -len(aspect)]
     concepts = _concepts()
-    for size in range(min(len(head), _longest_term()), 0, -1):  # the longest term it ends in
-        term = head[-size:]
-        if term in concepts:
-            prefix = head[: -size]
-            return concepts[term] if not prefix or prefix in _words("generic") else None
-    return None
+    term = longest_ending(head, len(head), concepts, _longest_term())
+    if term is None:
+        return None
+    prefix = head[: -len(term)]
+    return concepts[term] if not prefix or prefix in _words("generic") else None
 
 
 def _category(label: str, context: str) -> str:
@@ -290,7 +283,7 @@ def _verb_after_counter(tokens: list[Token], number_end: int) -> str:
     after = [t for t in tokens if t.start >= number_end and t.word.strip()]
     k = 0
     while k < len(after) and (after[k].tag.startswith(("d", "ad")) or after[k].word in
-                              _after_words()):
+                              after_qualifiers()):
         k += 1
     if k < len(after) and _is_verb(after[k].tag) and after[k].word not in _words("link"):
         return after[k].word

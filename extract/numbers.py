@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 
 import cn2an
 
+from .qualify import after_qualifiers
 from .segment import MAX_SENTENCE, tagged_tokens, word_frequency
 from .tables import load_table, longest_match
 
@@ -124,12 +125,6 @@ def _in_excluded_context(text: str, start: int, end: int) -> bool:
             or any(text.startswith(word, end) for word in context["after"]))
 
 
-@cache
-def _after_qualifiers() -> dict[str, str]:
-    return {row["word"]: row["qualifier"] for row in load_table("qualifiers")
-            if row["position"] == "after"}
-
-
 @lru_cache(maxsize=4096)  # cn2an is slow and the same numerals (三, 十五) recur
 def parse_chinese_number(text: str) -> float | None:
     """Value of a Chinese numeral (十五, 两千, 六十八点七, 二〇二四); None if it is not one."""
@@ -151,7 +146,7 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, Unit | None, str]:
     Returns (end of quote, factor, unit or None, qualifier). A unit that
     starts with a magnitude character (千瓦, 百分点) wins over the magnitude.
     """
-    units, magnitudes, quals = _units(), _magnitudes(), _after_qualifiers()
+    units, magnitudes, quals = _units(), _magnitudes(), after_qualifiers()
     factor, qualifier, end = 1.0, "", pos
     cur = _skip_space(text, pos)
     while cur < len(text):
@@ -173,7 +168,7 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, Unit | None, str]:
 
 def _trailing_qualifier(text: str, pos: int, qualifier: str) -> tuple[str, int]:
     """A 左右/以上/以下 right after the quote overrides 余/多 inside it."""
-    for word, qual in _after_qualifiers().items():
+    for word, qual in after_qualifiers().items():
         if len(word) > 1 and text.startswith(word, pos):
             return qual, pos + len(word)
     return qualifier, pos

@@ -43,6 +43,13 @@ def _before_qualifiers() -> dict[str, str]:
 
 
 @cache
+def after_qualifiers() -> dict[str, str]:
+    """Qualifier words written after a number or its unit (左右, 以上), by qualifier."""
+    return {row["word"]: row["qualifier"] for row in load_table("qualifiers")
+            if row["position"] == "after"}
+
+
+@cache
 def _kind_cues() -> tuple[KindCue, ...]:
     return tuple(KindCue(r["word"], r["kind"], r["scope"], r["blocked_by"], int(r["sign"]),
                          int(r["max_gap"]) if r["max_gap"] else None, r["applies_to"],

@@ -22,7 +22,7 @@ import ahocorasick_rs
 
 from .segment import Sentences, clause_start, own_tag, tagged_tokens, tagger, word_frequency
 from .stories import Story, split_stories
-from .tables import load_table, words_by_role
+from .tables import load_table, longest_ending, words_by_role
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
               "site": 5, "township": 5, "village": 6}
@@ -238,9 +238,9 @@ def find_mentions(text: str) -> list[Mention]:
                      or (_name_count()[form] == 1 and _is_whole_word(text, start, end)))]
         # A city's short name stands alone when no other place bears it and jieba's own
         # dictionary reads it as a place (杭州5.6%、宁波6.1%), not a word (来宾, 大同).
-        known_city = len(candidates) == 1 and own_tag(form) == "ns"
         pool = full or [r for r in candidates if LEVEL_RANK[r.level] <= LEVEL_RANK["province"]
-                        or (r.level == "city" and (named_provinces[r.province] or known_city))
+                        or (r.level == "city" and (named_provinces[r.province] or (
+                            len(candidates) == 1 and own_tag(form) == "ns")))
                         or (r.parent_code and named[r.parent_code])
                         or (r.code and named[r.code])]  # "" is no code: 中国 names no site
         if not pool or (not full and not _is_whole_word(text, start, end)):
@@ -310,7 +310,7 @@ def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[s
 def _ends_in_common_noun(name: str) -> bool:
     """True when the name ends in a not_place_names.csv word (…示范村 names a kind)."""
     words = _not_place_names()
-    return any(name[-size:] in words for size in range(1, min(len(name), _longest(words)) + 1))
+    return longest_ending(name, len(name), words, _longest(words)) is not None
 
 
 def home_region(text: str, mentions: list[Mention], lo: int = 0, hi: int | None = None) -> Region:
@@ -620,32 +620,23 @@ def _placed_locals(text: str, mentions: list[Mention], stories: list[Story],
     mention that tells decides, so every row of one name agrees.
     """
     story_starts = [story.start for story in stories]
-    parents: dict[str, Region] = {}
-    for index, mention in enumerate(mentions):
-        name = mention.region.name
-        if mention.region.code or mention.region.province or name in parents:
-            continue  # a place of the table knows where it lies
+    unplaced = [(i, m) for i, m in enumerate(mentions)  # a place of the table knows its own
+                if not m.region.code and not m.region.province]
+    parents: dict[str, tuple[Region, Region]] = {}  # name -> (the place, where it lies)
+    for index, mention in unplaced:
         k, later = index - 1, mention
-        while k >= 0 and mentions[k].end <= later.start and _chained(text, mentions[k], later):
+        while (mention.region.name not in parents and k >= 0
+               and mentions[k].end <= later.start and _chained(text, mentions[k], later)):
             if mentions[k].region.code:
-                parents[name] = mentions[k].region
-                break
+                parents[mention.region.name] = (mention.region, mentions[k].region)
             k, later = k - 1, mentions[k]
-    for mention in mentions:
-        name = mention.region.name
-        if mention.region.code or mention.region.province or name in parents:
-            continue
+    for _, mention in unplaced:
         home = homes[max(0, bisect.bisect_right(story_starts, mention.start) - 1)]
         parent = home if home.code else document_home
-        if parent.code and parent.level != "country":
-            parents[name] = parent
-    return {name: replace(_local_region(name, mentions), province=parent.province or parent.name,
-                          parent_code=parent.code)
-            for name, parent in parents.items()}
-
-
-def _local_region(name: str, mentions: list[Mention]) -> Region:
-    return next(m.region for m in mentions if m.region.name == name)
+        if mention.region.name not in parents and parent.code and parent.level != "country":
+            parents[mention.region.name] = (mention.region, parent)
+    return {name: replace(place, province=parent.province or parent.name, parent_code=parent.code)
+            for name, (place, parent) in parents.items()}
 
 
 def _chained(text: str, earlier: Mention, later: Mention) -> bool:
@@ -713,8 +704,7 @@ def _in_quoted_name(text: str, mention: Mention) -> bool:
 def _is_object(text: str, mention: Mention) -> bool:
     """A mention right after an object marker (引进北京项目) is not the place described."""
     markers = _object_markers()
-    return any(text[max(0, mention.start - size):mention.start] in markers
-               for size in range(1, _longest(markers) + 1))
+    return longest_ending(text, mention.start, markers, _longest(markers)) is not None
 
 
 @cache

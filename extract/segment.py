@@ -74,21 +74,25 @@ def clause_start(text: str, sentence_start: int, pos: int) -> int:
 
 @cache
 def _tagger_and_own_tags() -> tuple[rjieba.Jieba, dict[str, str]]:
-    """The tagger, and the tag jieba's own dictionary gave each region form before it
-    was added (a form jieba cut into pieces has none)."""
+    """The tagger, and the tag jieba's own dictionary gave each city's forms before they
+    were added (a form jieba cut into pieces has none); only cities ask (see own_tag)."""
     words = rjieba.Jieba()
-    forms = {form for row in load_table("regions")
-             for form in (row["name"], row["short"], *row["aliases"].split("|")) if len(form) > 1}
+    rows = load_table("regions")
     own = {}
-    for form in forms:
+    for form in {form for row in rows if row["level"] == "city" for form in _forms(row)}:
         tokens = words.tag(form)
         if len(tokens) == 1:
             own[form] = tokens[0][1]
-    for form in forms:
+    for form in {form for row in rows for form in _forms(row)}:
         words.add_word(form, None, "ns")
     for row in load_table("concepts"):
         words.add_word(row["term"], None, "n")
     return words, own
+
+
+def _forms(row: dict[str, str]) -> list[str]:
+    """A region row's names of two or more characters: full, short, aliases."""
+    return [f for f in (row["name"], row["short"], *row["aliases"].split("|")) if len(f) > 1]
 
 
 def tagger() -> rjieba.Jieba:
@@ -101,7 +105,7 @@ def tagger() -> rjieba.Jieba:
 
 
 def own_tag(form: str) -> str:
-    """jieba's own tag for a region form, "" when its dictionary does not hold it whole.
+    """jieba's own tag for a city's form, "" when its dictionary does not hold it whole.
 
     杭州 is ns there, 来宾 n and 大同 d: a short name jieba itself reads as a place
     can stand alone; one that is also a common word cannot.

@@ -7,6 +7,7 @@ indicator synonyms, regions); code reads them, it does not repeat them.
 from __future__ import annotations
 
 import csv
+from collections.abc import Container
 from functools import cache
 from importlib import resources
 
@@ -34,7 +35,7 @@ def longest_match(text: str, pos: int, words: dict[str, object], max_len: int) -
     return None
 
 
-def longest_ending(text: str, end: int, words: dict[str, object], max_len: int) -> str | None:
+def longest_ending(text: str, end: int, words: Container[str], max_len: int) -> str | None:
     """The longest key of `words` that ends at `end` in `text`, or None."""
     for size in range(min(max_len, end), 0, -1):
         piece = text[end - size:end]
