@@ -21,7 +21,7 @@ import ahocorasick_rs
 
 from .qualify import after_qualifiers, qualifier_word_before
 from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
-from .tables import load_table, longest_ending
+from .tables import load_table, longest_ending, words_by_role
 
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 # 较2022年末, 比上年: the base of a comparison
@@ -29,7 +29,6 @@ _COMPARED = re.compile(r"[较比](?=\d|上年|去年|前年|上月|上季|同期
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
-_LIST_MARKS = ("、", "和", "及", "与")  # between the items of a 分别 list
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
 _NOUN_TAGS = ("n", "vn", "j", "l", "b", "an", "eng", "nz", "ng", "a", "i", "s", "z", "zg")
 # Pronoun modifiers (各类, 各项) sit inside a phrase but say nothing of the measure.
@@ -529,7 +528,8 @@ def list_items(clause_before: str) -> list[tuple[int, int]]:
     if at < 0:
         return []
     # 和, 及, 与 join items only as words of their own: 和平区 and 及时 hold none.
-    marks = [t for t in tagged_tokens(clause_before, 0, at) if t.word in _LIST_MARKS]
+    joins = words_by_role("context_words", "list_mark")
+    marks = [t for t in tagged_tokens(clause_before, 0, at) if t.word in joins]
     spans, lo = [], 0
     for mark in [*marks, None]:
         hi = mark.start if mark else at

@@ -27,7 +27,7 @@ from .indicators import (
 )
 from .normalise import Normalised, normalise
 from .numbers import NumberSpan, find_numbers
-from .qualify import classify_kind, qualifier_before
+from .qualify import classify_kind, qualifier_before, states_change
 from .regions import Region, RegionResolver
 from .segment import Sentences, clause_start, split_sentences
 from .years import (
@@ -186,9 +186,8 @@ def classify_kinds(doc: Doc) -> None:
         has_target = goal is not None and doc.year is not None and goal > doc.year
         claim.kind, claim.sign = classify_kind(windows, number.unit_kind, number.default_kind,
                                                has_target)
-        planned = claim.kind in ("target", "forecast")
-        claim.changes = claim.kind == "change" or (planned and classify_kind(
-            windows, number.unit_kind, number.default_kind, False)[0] == "change")
+        claim.changes = claim.kind == "change" or (
+            claim.kind in ("target", "forecast") and states_change(windows, number.unit_kind))
         lead = _lead_clause(doc, claim)
         if lead is not None:
             text = doc.clean[lead[0]:lead[1]]

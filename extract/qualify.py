@@ -83,15 +83,8 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
     plan word makes it an actual. With no cue, the unit's own default holds
     (a bare percentage is a share, 156次 a tally).
     """
-    found: list[tuple[str, int, int]] = [("target", 1, _FAR)] if has_target_year else []
-    present = _words_in(windows["sentence"]) | _words_in(windows["after"])
-    for cue in _kind_cues():
-        if cue.word not in present:
-            continue
-        distance = _cue_distance(cue, windows[cue.scope], after=cue.scope == "after")
-        if distance is not None and not (cue.applies_to
-                                         and unit_kind not in _APPLIES[cue.applies_to]):
-            found.append((cue.kind, cue.sign, distance))
+    found = [("target", 1, _FAR)] if has_target_year else []
+    found += _found_cues(windows, unit_kind)
     actual = min((d for kind, _, d in found if kind == "actual"), default=None)
     if actual is not None:
         found = [f for f in found if f[0] != "actual"
@@ -109,6 +102,27 @@ def classify_kind(windows: dict[str, str], unit_kind: str, default_kind: str,
         return default_kind or "level", 1
     kind, sign, _ = min(found, key=lambda f: _PRECEDENCE.index(f[0]))
     return kind, sign
+
+
+def states_change(windows: dict[str, str], unit_kind: str) -> bool:
+    """True when a change cue governs the number in its own clause (增长6%), whatever kind
+    a plan or forecast word makes it: a planned growth rate is still a growth rate."""
+    clause = len(windows["clause"])
+    return any(kind == "change" and d <= clause for kind, _, d in _found_cues(windows, unit_kind))
+
+
+def _found_cues(windows: dict[str, str], unit_kind: str) -> list[tuple[str, int, int]]:
+    """(kind, sign, distance from the number) of every cue that counts for this number."""
+    found = []
+    present = _words_in(windows["sentence"]) | _words_in(windows["after"])
+    for cue in _kind_cues():
+        if cue.word not in present:
+            continue
+        distance = _cue_distance(cue, windows[cue.scope], after=cue.scope == "after")
+        if distance is not None and not (cue.applies_to
+                                         and unit_kind not in _APPLIES[cue.applies_to]):
+            found.append((cue.kind, cue.sign, distance))
+    return found
 
 
 @cache

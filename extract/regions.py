@@ -455,7 +455,14 @@ class RegionResolver:
             if start in self.table_rows:  # a district's row is its own, not the prose after
                 continue
             topic = self._topic_before(start, start + _TOPIC_REACH, None, start, carrying=True)
-            if topic is not None and topic.level != "country":  # 全国 opening is a comparison
+            # 全国 opening is a comparison; a list of places (其中,锦江区、青羊区…) breaks a
+            # figure down by place and is no topic for the sentences after it, unless it
+            # makes one macro region (北京、天津、河北 → 京津冀).
+            listed = (first + 1 < mentions and topic is not None
+                      and topic.level != "macro_region"
+                      and self.text[self.mentions[first].end:starts[first + 1]]
+                      in words_by_role("context_words", "list_mark"))
+            if topic is not None and topic.level != "country" and not listed:
                 current = topic
         return carried
 

@@ -93,6 +93,9 @@ def test_year(text: str, quote: str, year: int | None) -> None:
      "前丁庄村"),
     # Taiwan's cities are places of the table (traditional characters made simplified)
     ("高雄市失業率為3.5%,較上年下降0.2個百分點。", "3.5%", "高雄市"),
+    # a list of places breaks a figure down; the sentences after it stay on the topic
+    ("四川省成都市\n成都市地区生产总值增长6.0%。其中,锦江区、青羊区分别实现生产总值1400亿元、"
+     "1500亿元。全年新增城镇就业26.3万人。", "26.3万人", "成都市"),
     # a name found by its suffix never overlaps a table name (年香港 is no port)
     ("香港特区政府统计处公布,2023年香港本地生产总值实质增长3.2%。", "3.2%", "香港特别行政区"),
     # 村里, 我们社区, 该市: the nearest earlier place of that level in the story ...
@@ -158,6 +161,7 @@ def test_region(text: str, quote: str, region: str) -> None:
      "地区生产总值"),
     ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "地区生产总值年均增速",
      "地区生产总值"),
+    ("预计2025年全市地区生产总值增长6%左右。", "6%", "地区生产总值增速", "地区生产总值"),
     # a rank jieba tags as a verb stays inside the counted noun phrase
     ("组织1.4万名局处级党员领导干部同步开展集中学习。", "1.4万名", "局处级党员领导干部人数", ""),
 ])
