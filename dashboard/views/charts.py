@@ -79,18 +79,17 @@ def source_note(sources: dict, names: bool = True) -> str:
                  top="、".join(sources["top"]))
 
 
-def with_note(fig: go.Figure, note: str) -> go.Figure:
-    """Write the source line into the figure itself, so the downloaded PNG carries it."""
-    if note:
-        fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=-0.3,
-                           showarrow=False, xanchor="left", yanchor="top", align="left",
-                           font={"size": 10, "color": "#666"})
-        fig.update_layout(margin={**LAYOUT["margin"], "b": 110}, height=LAYOUT["height"] + 60)
-    return fig
+def titled(title: str, note: str) -> dict:
+    """Layout for a chart's title with its source line under it, so the downloaded PNG
+    carries the sources; under the title a legend of any length cannot run into it."""
+    if not note:
+        return {**LAYOUT, "title": title}
+    return {**LAYOUT, "title": f"{title}<br><sup style='color:#666'>{note}</sup>",
+            "margin": {**LAYOUT["margin"], "t": 70}, "height": LAYOUT["height"] + 30}
 
 
 def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = False,
-                regions: list[str] | None = None) -> go.Figure:
+                regions: list[str] | None = None, note: str = "") -> go.Figure:
     """Indicator over the years, one line per region and kind."""
     divisor, axis_unit = axis_scale(series["value"], unit)
     traces = []
@@ -125,15 +124,15 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = Fal
             hovertemplate="<b>%{customdata[0]}</b> %{x}<br>%{hovertext}<extra></extra>",
         ))
     fig = figure(traces)
-    fig.update_layout(**LAYOUT, title=f"{indicator} ({axis_unit})",
+    fig.update_layout(**titled(f"{indicator} ({axis_unit})", note),
                       xaxis={"title": label("year"), "dtick": 1, "gridcolor": "#eee"},
                       yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee",
                              "type": "log" if log else "linear"})
     return fig
 
 
-def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: bool = False
-               ) -> go.Figure:
+def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: bool = False,
+               note: str = "") -> go.Figure:
     """Regions side by side for one indicator and year; a conflict shows its spread."""
     divisor, axis_unit = axis_scale(values["value"], unit)
     values = values.head(MAX_BARS)
@@ -159,7 +158,7 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: 
             hovertemplate="<b>%{x}</b><br>%{hovertext}<extra></extra>",
         ))
     fig = figure(traces)
-    fig.update_layout(**LAYOUT, barmode="group", title=f"{indicator} · {year} ({axis_unit})",
+    fig.update_layout(**titled(f"{indicator} · {year} ({axis_unit})", note), barmode="group",
                       yaxis={"title": axis_unit, "gridcolor": "#eee",
                              "type": "log" if log else "linear"})
     return fig
@@ -247,8 +246,7 @@ def render_charts(scope: data.Scope) -> None:
         if series.empty:
             st.caption(label("no_match"))
         else:
-            st.plotly_chart(with_note(line_figure(series, measure, shown_unit, log, lines),
-                                      short_note),
+            st.plotly_chart(line_figure(series, measure, shown_unit, log, lines, short_note),
                             key=KEY_LINE, on_select=on_chart_select(KEY_LINE),
                             selection_mode="points", config=plotly_config("line"))
     with right:
@@ -256,8 +254,7 @@ def render_charts(scope: data.Scope) -> None:
         if year is not None:
             values = data.regions_in_year(series, year)
             bar_note = source_note(data.sources_summary(sources), names=False)
-            st.plotly_chart(with_note(bar_figure(values, measure, shown_unit, year, log),
-                                      bar_note),
+            st.plotly_chart(bar_figure(values, measure, shown_unit, year, log, bar_note),
                             key=KEY_BAR, on_select=on_chart_select(KEY_BAR),
                             selection_mode="points", config=plotly_config("bar"))
     if gap:

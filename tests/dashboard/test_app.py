@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import data
 from dashboard.data import DrillTarget
 from dashboard.views import (
     TAB_CONFLICTS,
@@ -332,3 +333,13 @@ def test_open_document_scrolls_to_and_flashes_the_claim() -> None:
 def test_the_region_placeholder_names_regions_of_the_table_opened() -> None:
     at = run_app()
     assert at.multiselect(key="region").placeholder == "全部 All (京津冀, 北京市 …)"
+
+
+def test_a_charts_source_line_sits_under_its_title(scope) -> None:
+    """In the figure (so the PNG carries it), where a long legend cannot run into it."""
+    from dashboard.views.charts import line_figure
+
+    series = data.indicator_series(scope, "地区生产总值", "元", "level")
+    assert len(series)
+    layout = line_figure(series, "地区生产总值", "元", note="来源：2 篇文档").to_dict()["layout"]
+    assert "来源：2 篇文档" in str(layout["title"]) and not layout.get("annotations")
