@@ -33,11 +33,13 @@ from .segment import Sentences, clause_start, split_sentences
 from .years import (
     YearGuess,
     carried_years,
+    dateline,
     infer_document_date,
     is_before_state,
     reporting_year,
     resolve_year,
     target_year,
+    year_just_ended,
 )
 
 
@@ -78,6 +80,7 @@ class Doc:
     regions: RegionResolver = field(init=False)
     carried_years: list[int | None] = field(init=False)
     reporting_year: int | None = None  # the past year a communique reports on
+    date_is_exact: bool = False  # the date is known to the day (given, or a dateline)
     claims: list[Claim] = field(default_factory=list)
 
     @property
@@ -116,11 +119,14 @@ def find_claims(doc: Doc) -> None:
 
 def read_context(doc: Doc) -> None:
     """The document's date, its stories and places, and the year each paragraph carries."""
-    doc.date = doc.date or infer_document_date(doc.clean)
+    known = doc.date or dateline(doc.clean)
+    doc.date_is_exact = known is not None
+    doc.date = known or infer_document_date(doc.clean)
     doc.reporting_year = reporting_year(doc.clean)
     rows = frozenset(doc.sentences.starts[c.sentence] for c in doc.claims if c.cell)
     doc.regions = RegionResolver.for_text(doc.clean, doc.sentences, rows)
-    doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends)
+    doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends,
+                                      doc.year)
 
 
 def read_tables(doc: Doc) -> None:
@@ -232,6 +238,25 @@ def _clause_end(doc: Doc, claim: Claim) -> int:
     return mark.start() if mark else end
 
 
+_PARAGRAPH_REACH = 2000  # how far back a paragraph's opening words are read
+
+
+def date_full_years(doc: Doc) -> None:
+    """A full-year actual with no year of its own (全年实现…, 年末常住人口…) is for the
+    year just ended when the document is dated before mid-year; plans and forecasts
+    (全年预期增长6%) stay on the document's year, and a communique already has its year."""
+    if doc.reporting_year is not None or not doc.date_is_exact or doc.date is None:
+        return
+    for claim in doc.claims:
+        if not claim.year.from_date or claim.kind in ("target", "forecast"):
+            continue
+        start = doc.sentences.starts[claim.sentence]
+        paragraph = doc.clean.rfind("\n", max(0, start - _PARAGRAPH_REACH), start) + 1
+        year = year_just_ended(doc.date, doc.clean[paragraph:claim.number.start])
+        if year is not None:
+            claim.year = YearGuess(year, 0.8)
+
+
 def place_claims(doc: Doc) -> None:
     """The region each figure describes, read from its clause up to the whole document.
 
@@ -314,7 +339,7 @@ def label_claims(doc: Doc) -> None:
 
 STAGES: tuple[Callable[[Doc], None], ...] = (
     clean_text, find_claims, read_tables, read_context, qualify, date_claims, classify_kinds,
-    place_claims, label_claims,
+    date_full_years, place_claims, label_claims,
 )
 
 

@@ -37,10 +37,11 @@ _YEAR_EXPR_TEMPLATE = (
 
 @dataclass(frozen=True)
 class YearGuess:
-    """A year and how it was found."""
+    """A year and how it was found: `from_date` when only the document's date gave it."""
 
     year: int | None
     confidence: float
+    from_date: bool = False
 
 
 @cache
@@ -54,6 +55,17 @@ def _relative_offsets() -> dict[str, int | None]:
     """Relative time word → years from the document's date; None for an unspecified past."""
     return {row["word"]: int(row["offset"]) if row["offset"] else None
             for row in load_table("relative_years")}
+
+
+@cache
+def _relative_pattern() -> re.Pattern[str]:
+    words = (word for word, offset in _relative_offsets().items() if offset is not None)
+    return re.compile("|".join(words))
+
+
+def _has_relative(sentence: str) -> bool:
+    """True when the sentence holds a relative year word that names a year (去年, 今年)."""
+    return _relative_pattern().search(sentence) is not None
 
 
 @cache
@@ -78,14 +90,8 @@ def reporting_year(text: str) -> int | None:
     return None
 
 
-def infer_document_date(text: str) -> dt.date | None:
-    """The document's date from its own text, or None.
-
-    A full date on a short line near the top is a dateline (版次:02 作者:周杭
-    2021年12月29日); an issue line (2024年第12期) gives the year; otherwise the
-    latest year the text reports on, not counting target years (到2035年),
-    with the month and day of a wire dateline (新华社南京3月22日电) if there is one.
-    """
+def dateline(text: str) -> dt.date | None:
+    """A full date on a short line near the top (版次:02 作者:周杭 2021年12月29日), or None."""
     for line in text[:_HEAD_CHARS].splitlines():
         match = _DATELINE.search(line)
         if match and len(line.strip()) <= _DATELINE_LINE_MAX:
@@ -94,6 +100,20 @@ def infer_document_date(text: str) -> dt.date | None:
                 return dt.date(year, month, day)
             except ValueError:
                 continue
+    return None
+
+
+def infer_document_date(text: str) -> dt.date | None:
+    """The document's date from its own text, or None.
+
+    A dateline gives it whole; an issue line (2024年第12期) gives the year;
+    otherwise the latest year the text reports on, not counting target years
+    (到2035年), with the month and day of a wire dateline (新华社南京3月22日电)
+    if there is one.
+    """
+    line_date = dateline(text)
+    if line_date is not None:
+        return line_date
     issue = _ISSUE.search(text)
     if issue:
         return dt.date(int(issue.group(1)), 1, 1)
@@ -146,8 +166,22 @@ def resolve_year(sentence_prefix: str, doc_year: int | None,
     if carried:
         return YearGuess(carried, 0.75)
     if doc_year:
-        return YearGuess(doc_year, 0.6)
+        return YearGuess(doc_year, 0.6, from_date=True)
     return YearGuess(None, 0.2)
+
+
+_LAST_MONTH_BEFORE_RELEASES = 6  # a year's annual figures are all out by its middle
+
+
+def year_just_ended(date: dt.date, paragraph_prefix: str) -> int | None:
+    """The year a full-year actual (全年, 年末) with no year of its own is for, when
+    the document's date tells: before mid-year only the last year has ended, so
+    全年实现地区生产总值… in a report of March 2024 is 2023's figure."""
+    if date.month > _LAST_MONTH_BEFORE_RELEASES:
+        return None
+    if any(word in paragraph_prefix for word in words_by_role("context_words", "full_year")):
+        return date.year - 1
+    return None
 
 
 def _is_event_date(text: str, match: re.Match[str]) -> bool:
@@ -169,10 +203,11 @@ def target_year(sentence_prefix: str) -> int | None:
     return years[-1] if years else None
 
 
-def stated_year(sentence: str) -> int | None:
-    """The last year a sentence states outright (2022年, 2014—2023年, 到2026年), not a base."""
-    if _YEAR_DIGITS.search(sentence) is None:  # every outright year is written in digits
-        return None
+def stated_year(sentence: str, doc_year: int | None = None) -> int | None:
+    """The last year a sentence states outright (2022年, 2014—2023年, 到2026年, and 去年 or
+    过去一年 given the document's year), not a comparison base."""
+    if _YEAR_DIGITS.search(sentence) is None and (doc_year is None or not _has_relative(sentence)):
+        return None  # most sentences state no year: one cheap scan tells
     year = None
     for match in _year_expressions().finditer(sentence):
         if _is_comparison_base(sentence, match) or match["since"]:
@@ -180,10 +215,14 @@ def stated_year(sentence: str) -> int | None:
         for group in ("py", "y2", "by", "ty"):
             if match[group]:
                 year = int(match[group])
+        offset = _relative_offsets().get(match["rel"] or "")
+        if offset is not None and doc_year:
+            year = doc_year + offset
     return year
 
 
-def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> list[int | None]:
+def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...],
+                  doc_year: int | None) -> list[int | None]:
     """For each sentence, the last year stated by an earlier sentence of its paragraph (line)."""
     carried: list[int | None] = []
     current: int | None = None
@@ -191,7 +230,7 @@ def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> 
         if index and text.rfind("\n", starts[index - 1], lo) >= 0:
             current = None  # a new paragraph
         carried.append(current)
-        current = stated_year(text[lo:hi]) or current
+        current = stated_year(text[lo:hi], doc_year) or current
     return carried
 
 

@@ -61,6 +61,36 @@ def test_year(text: str, quote: str, year: int | None) -> None:
     assert row(text, quote)["year"] == year
 
 
+SPRING = dt.date(2024, 3, 20)  # before mid-year only the last year has ended
+
+
+@pytest.mark.parametrize(("text", "quote", "date", "year"), [
+    # a full-year actual is for the year just ended
+    ("全年实现地区生产总值2.2万亿元,比上年增长6%。", "2.2万亿元", SPRING, 2023),
+    ("年末全市常住人口2140万人。", "2140万人", SPRING, 2023),
+    # ... and so are the paragraph's later sentences
+    ("全年粮食产量720亿斤。其中,稻谷产量增长1.3%。", "1.3%", SPRING, 2023),
+    ("全年预期增长6%左右。", "6%", SPRING, 2024),                  # a plan is this year's
+    ("全年实现地区生产总值2.2万亿元。", "2.2万亿元", DATE, 2024),  # in December the year is out
+    ("全市地区生产总值2.2万亿元。", "2.2万亿元", SPRING, 2024),    # no full-year word
+    # 过去一年 names last year, and the paragraph's later sentences carry it
+    ("过去一年,全县地区生产总值增长5.8%。工业增加值增长7%。", "7%", SPRING, 2023),
+    # 今年 names this year and resets it
+    ("去年工业增加值增长7%。今年新开工项目30个。投资增长5%。", "5%", SPRING, 2024),
+])
+def test_a_full_year_figure_is_for_the_year_just_ended(text: str, quote: str, date: dt.date,
+                                                         year: int) -> None:
+    assert row(text, quote, date)["year"] == year
+
+
+def test_only_a_date_known_to_the_day_tells_which_year_has_ended() -> None:
+    dated = "发布时间:2024年3月20日\n全年实现地区生产总值2.2万亿元。"
+    assert row(dated, "2.2万亿元", None)["year"] == 2023
+    # a year guessed from the text (its latest year, 1 January) tells nothing of the season
+    assert row("2024年工作安排。\n全年实现地区生产总值2.2万亿元。", "2.2万亿元", None)["year"] \
+        == 2024
+
+
 @pytest.mark.parametrize(("text", "quote", "region"), [
     # a story's running topic carries to figures with no place of their own
     ("天津市北辰区\n\n村里的故事\n\n文 / 记者 张三\n\n田庄村位于北辰区。\n\n"
