@@ -23,6 +23,7 @@ from .qualify import after_qualifiers, qualifier_word_before
 from .segment import MAX_SENTENCE, Token, first_word, tagged_tokens
 from .tables import load_table, longest_ending, words_by_role
 
+OTHER = "other"  # the category of a claim no keyword places
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 # 较2022年末, 比上年: the base of a comparison
 _COMPARED = re.compile(r"[较比](?=\d|上年|去年|前年|上月|上季|同期)")
@@ -133,7 +134,7 @@ def _category(label: str, context: str) -> str:
         rows = [i for i, _, _ in automaton.find_matches_as_indexes(text, overlapping=True)]
         if rows:
             return keywords[min(rows)][1]
-    return "other"
+    return OTHER
 
 
 @cache

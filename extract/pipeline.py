@@ -12,12 +12,14 @@ import bisect
 import datetime as dt
 import math
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .grid import TableCell, table_cells
 from .indicators import (
+    OTHER,
     Indicator,
     counted_thing,
     label_indicator,
@@ -337,9 +339,25 @@ def label_claims(doc: Doc) -> None:
         previous = claim
 
 
+def categorise_by_story(doc: Doc) -> None:
+    """A claim whose label and sentence name no field (参观人次, 措施数量) takes the field
+    most of its story's claims are in: a story about a discipline-inspection centre is
+    about governance even where a sentence does not say so."""
+    fields: dict[int, Counter[str]] = defaultdict(Counter)
+    for claim in doc.claims:
+        assert claim.indicator is not None
+        if claim.indicator.category != OTHER:
+            fields[doc.regions.story_index(claim.number.start)][claim.indicator.category] += 1
+    for claim in doc.claims:
+        assert claim.indicator is not None
+        votes = fields.get(doc.regions.story_index(claim.number.start))
+        if claim.indicator.category == OTHER and votes:
+            claim.indicator = replace(claim.indicator, category=votes.most_common(1)[0][0])
+
+
 STAGES: tuple[Callable[[Doc], None], ...] = (
     clean_text, find_claims, read_tables, read_context, qualify, date_claims, classify_kinds,
-    date_full_years, place_claims, label_claims,
+    date_full_years, place_claims, label_claims, categorise_by_story,
 )
 
 

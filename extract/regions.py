@@ -434,7 +434,8 @@ class RegionResolver:
         mentions = self.mentions_in(lo, hi)
         return self._merge(mentions) if mentions else None
 
-    def _story_index(self, pos: int) -> int:
+    def story_index(self, pos: int) -> int:
+        """The index of the story holding text position `pos`."""
         return bisect.bisect_right(self.story_starts, pos) - 1
 
     def _carried_topics(self) -> list[Region | None]:
@@ -444,7 +445,7 @@ class RegionResolver:
         story, first = -1, 0  # the story and the first mention not before the sentence
         starts, mentions = self.mention_starts, len(self.mentions)
         for start in self.sentences.starts:
-            here = self._story_index(start)
+            here = self.story_index(start)
             if here != story:
                 story, current = here, None
             carried.append(current)
@@ -468,7 +469,7 @@ class RegionResolver:
 
     def home_at(self, pos: int) -> Region:
         """The topic of the story holding `pos`."""
-        return self.story_homes[self._story_index(pos)]
+        return self.story_homes[self.story_index(pos)]
 
     def resolve(self, sentence_index: int, clause_lo: int, pos: int,
                 end: int | None = None) -> tuple[Region, float]:
@@ -586,7 +587,7 @@ class RegionResolver:
         home = self.home_at(at)
         if self._fits_level(home, level):
             return home, at
-        for mention in reversed(self._mentions_between(self.stories[self._story_index(at)].start,
+        for mention in reversed(self._mentions_between(self.stories[self.story_index(at)].start,
                                                        at)):
             if self._fits_level(mention.region, level):
                 return mention.region, at

@@ -310,3 +310,22 @@ def test_an_alias_of_a_site_needs_its_own_parent_named() -> None:
     text = "重庆市江津区融入成渝地区双城经济圈。珞璜、白沙两个副中心城市高起点规划。"
     assert "北京城市副中心" not in {m.region.name for m in find_mentions(text)}
     assert "北京城市副中心" in {m.region.name for m in find_mentions("北京市建设城市副中心。")}
+
+
+@pytest.mark.parametrize(("text", "quote", "category"), [
+    ("累计查处违纪案件30起。", "30起", "governance_party"),      # a field word in the label
+    ("全市集装箱吞吐量2100万标准箱。", "2100万标准箱", "infrastructure_transport"),
+    ("为老年人免费体检6次。", "6次", "social_livelihood"),
+    ("东方影都累计贡献票房超310亿元。", "310亿元", "culture_tourism"),
+])
+def test_category_from_the_words_of_the_label_or_sentence(text: str, quote: str,
+                                                         category: str) -> None:
+    assert row(text, quote)["category"] == category
+
+
+def test_a_claim_naming_no_field_takes_its_storys_field() -> None:
+    text = ("区纪委监委开展专项监督检查12次,查处违纪案件30起。"
+            "中心全年接待4000余人次参观学习。")
+    assert row(text, "4000余人次")["category"] == "governance_party"
+    # alone, nothing in the sentence names a field
+    assert row("中心全年接待4000余人次参观学习。", "4000余人次")["category"] == "other"
