@@ -40,6 +40,8 @@ from .years import (
     is_before_state,
     reporting_year,
     resolve_year,
+    since_frames,
+    stated_year,
     target_year,
     year_just_ended,
 )
@@ -81,6 +83,7 @@ class Doc:
     sentences: Sentences = field(init=False)
     regions: RegionResolver = field(init=False)
     carried_years: list[int | None] = field(init=False)
+    since_frames: list[bool] = field(init=False)
     reporting_year: int | None = None  # the past year a communique reports on
     date_is_exact: bool = False  # the date is known to the day (given, or a dateline)
     claims: list[Claim] = field(default_factory=list)
@@ -129,6 +132,7 @@ def read_context(doc: Doc) -> None:
     doc.regions = RegionResolver.for_text(doc.clean, doc.sentences, rows)
     doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends,
                                       doc.year)
+    doc.since_frames = since_frames(doc.clean, doc.sentences.starts, doc.sentences.ends)
 
 
 def read_tables(doc: Doc) -> None:
@@ -209,6 +213,12 @@ def classify_kinds(doc: Doc) -> None:
                 # own, the item right after the colon takes the kind its lead ends on.
                 claim.changes = claim.changes or claim.kind == "change"
                 claim.kind, claim.sign = led if led[0] != "level" else (claim.kind, claim.sign)
+        if (doc.since_frames[claim.sentence] and number.unit_kind in _TALLIED
+                and (claim.kind, claim.sign) == (number.default_kind or "level", 1)
+                and stated_year(windows["sentence"]) is None):
+            # 2014年以来,北京疏解一般制造业企业约3000家…。8家央企总部迁出北京: the period the
+            # paragraph opened still runs, so its later tallies are totals since then too.
+            claim.kind = "cumulative"
         listed = windows["segment"].strip() in _LIST_JOINERS
         if listed and previous is not None and previous.clause_start == claim.clause_start:
             claim.kind, claim.sign = previous.kind, previous.sign
@@ -230,6 +240,7 @@ def _lead_clause(doc: Doc, claim: Claim) -> tuple[int, int] | None:
     if at <= sentence_start:
         return None
     return clause_start(doc.clean, sentence_start, at), at
+_TALLIED = ("counter", "measure")  # units of things done or built, not rates
 _LIST_JOINERS = ("、", "和", "及", "与", ",")  # between the numbers of one list
 
 

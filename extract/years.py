@@ -74,6 +74,7 @@ def _plan_end_years() -> dict[str, int]:
 
 
 _TITLE_LINES = 3
+_SINCE = "以来"
 
 
 def reporting_year(text: str) -> int | None:
@@ -232,6 +233,24 @@ def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...],
         carried.append(current)
         current = stated_year(text[lo:hi], doc_year) or current
     return carried
+
+
+def since_frames(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> list[bool]:
+    """For each sentence, whether an earlier sentence of its paragraph opened a period that
+    runs to now (2014年以来, 党的十八大以来) and no sentence since has stated a year: the
+    paragraph's tallies are then totals since that start."""
+    framed: list[bool] = []
+    current = False
+    for index, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+        if index and text.rfind("\n", starts[index - 1], lo) >= 0:
+            current = False  # a new paragraph
+        framed.append(current)
+        sentence = text[lo:hi]
+        if _SINCE in sentence:
+            current = True
+        elif _YEAR_DIGITS.search(sentence) and stated_year(sentence) is not None:
+            current = False
+    return framed
 
 
 @cache

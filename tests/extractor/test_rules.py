@@ -329,3 +329,17 @@ def test_a_claim_naming_no_field_takes_its_storys_field() -> None:
     assert row(text, "4000余人次")["category"] == "governance_party"
     # alone, nothing in the sentence names a field
     assert row("中心全年接待4000余人次参观学习。", "4000余人次")["category"] == "other"
+
+
+@pytest.mark.parametrize(("text", "quote", "kind"), [
+    # a period opened earlier in the paragraph (2014年以来) still runs: later tallies are totals
+    ("2014年以来,北京疏解一般制造业企业约3000家。8家央企总部迁出北京。", "8家", "cumulative"),
+    # ... until a sentence states a year of its own
+    ("2014年以来,累计疏解企业3000家。2021年新建学校5所。8家央企总部迁出北京。", "8家", "level"),
+    ("2014年以来,累计疏解企业3000家。\n8家央企总部迁出北京。", "8家", "level"),  # new paragraph
+    ("2014年以来,累计疏解企业3000家。全市城镇化率达65%。", "65%", "share"),  # not a tally
+    ("100多项改革措施陆续推出。", "100多项", "cumulative"),      # 陆续: one after another
+])
+def test_a_paragraphs_period_makes_its_tallies_cumulative(text: str, quote: str,
+                                                          kind: str) -> None:
+    assert row(text, quote)["kind"] == kind
