@@ -166,6 +166,34 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, Unit | None, str]:
     return end, factor, None, qualifier
 
 
+_ARABIC_PART = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_TENTHS_DIGITS = "一二三四五六七八九"
+
+
+def _compound_part(text: str, pos: int,
+                   factor: float) -> tuple[int, float, Unit | None, str] | None:
+    """The smaller part of a number written in two magnitudes (1亿|2000万人, 249万|4,850人):
+    its end, value in base units, unit and qualifier, when one follows at `pos`."""
+    match = _ARABIC_PART.match(text, pos)
+    if match is None:
+        return None
+    end, part_factor, unit, qualifier = _read_tail(text, match.end())
+    value = float(match.group().replace(",", "")) * part_factor
+    if part_factor >= factor or value >= factor or (unit is None and part_factor == 1.0):
+        return None
+    return end, value, unit, qualifier
+
+
+def _tenths_after(text: str, end: int, surface: str) -> float:
+    """The digit after a share in 成 that adds its tenths (一成四 = 14 %, 五成五 = 55 %)."""
+    digit, following = text[end:end + 1], text[end + 1:end + 2]
+    if not surface.endswith("成") or not digit or digit not in _TENTHS_DIGITS:
+        return 0.0
+    if following and following in _TENTHS_DIGITS + "十百千万亿成":  # 五成五十: no tenths
+        return 0.0
+    return float(_TENTHS_DIGITS.index(text[end]) + 1)
+
+
 def _trailing_qualifier(text: str, pos: int, qualifier: str) -> tuple[str, int]:
     """A 左右/以上/以下 right after the quote overrides 余/多 inside it."""
     for word, qual in after_qualifiers().items():
@@ -192,6 +220,8 @@ def _raw_numbers(text: str) -> Iterator[tuple[re.Match[str], float]]:
             yield match, float(match["ar"].replace(",", ""))
         elif match["cn"]:
             value = parse_chinese_number(match["cn"])
+            if value is None and _is_one_tenth(text, match.start(), match.end()):
+                value = 1.0
             if value is not None:
                 yield match, value
         elif match["pct"]:
@@ -200,6 +230,16 @@ def _raw_numbers(text: str) -> Iterator[tuple[re.Match[str], float]]:
                 yield match, value
         else:
             yield match, 0.0
+
+
+def _is_one_tenth(text: str, start: int, end: int) -> bool:
+    """一 before 成 is a share (约一成, 一成四) where jieba reads it as a numeral, not a
+    word it is part of (一成不变, 每一成员)."""
+    if text[start:end] != "一" or not text.startswith("成", end):
+        return False
+    tokens = tagged_tokens(text, max(0, start - 2), min(len(text), end + 4))
+    holding = next((t for t in tokens if t.start <= start < t.end), None)
+    return holding is not None and holding.tag == "m"
 
 
 def _ratio_parts(match: re.Match[str], group: int) -> Iterator[NumberSpan]:
@@ -221,8 +261,11 @@ def find_numbers(text: str) -> list[NumberSpan]:
     waiting: list[int] = []  # starts of the numbers that opened a range
     range_next = -1  # where the second number of a range is expected
     group = 0
+    consumed = 0  # end of the last compound number: its smaller part is no number of its own
     for match, value in _raw_numbers(text):
         start, end = match.span()
+        if start < consumed:
+            continue
         if match["ratio"]:
             group += 1
             found.extend(_ratio_parts(match, group))
@@ -238,6 +281,17 @@ def find_numbers(text: str) -> list[NumberSpan]:
             quote_end, factor, found_unit, qualifier = end, 1.0, _units()["%"], ""
         else:
             quote_end, factor, found_unit, qualifier = _read_tail(text, end)
+        value *= factor
+        if found_unit is None and factor > 1.0 and match["ar"]:
+            part = _compound_part(text, quote_end, factor)
+            if part is not None:
+                quote_end, extra, found_unit, qualifier = part
+                value = value + extra
+                consumed = quote_end
+        elif found_unit is not None and found_unit.base == "%" and chinese:
+            tenths = _tenths_after(text, quote_end, text[start:quote_end])
+            if tenths:
+                value, quote_end = value + tenths, quote_end + 1
         unit = found_unit.base if found_unit else ""
         kind = found_unit.kind if found_unit else ""
         link = None if unit else _RANGE_LINK.match(text, quote_end)
@@ -257,7 +311,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
         qualifier, after = _trailing_qualifier(text, quote_end, qualifier)
         if waiting:  # a range is one claim: its upper bound, at most
             start, qualifier = waiting[0], qualifier or "at_most"
-        found.append(NumberSpan(start, quote_end, value * factor, unit, kind, qualifier, after,
+        found.append(NumberSpan(start, quote_end, value, unit, kind, qualifier, after,
                                 default_kind=found_unit.default_kind if found_unit else ""))
     # A value beyond a float's range (a run of 400 digits) is no claim, never inf.
     return [span for span in found if math.isfinite(span.value)]

@@ -33,6 +33,14 @@ def spans(text: str) -> list[tuple[str, float, str, str]]:
     ("形成1—2个优势产业", "1—2个", 2, "个", "at_most"),
     ("投资3-5万元", "3-5万元", 50_000, "元", "at_most"),
     ("常住人口2184.3万", "2184.3万", 21_843_000, "", ""),
+    # a number written in two magnitudes is one number
+    ("全市人口1亿2000万人", "1亿2000万人", 120_000_000, "人", ""),
+    ("人口249萬4,850人", "249萬4,850人", 2_494_850, "人", ""),
+    ("旅客7億2,000萬人次", "7億2,000萬人次", 720_000_000, "人次", ""),
+    # a digit after 成 adds its tenths; 一 before 成 is a numeral there
+    ("占总值约一成四", "一成四", 14, "%", ""),
+    ("五成五的受访者满意", "五成五", 55, "%", ""),
+    ("约一成旅客首次来访", "一成", 10, "%", ""),
 ])
 def test_numbers_with_units(text: str, quote: str, value: float, unit: str, qualifier: str) -> None:
     assert (quote, pytest.approx(value), unit, qualifier) in spans(text)
@@ -41,7 +49,8 @@ def test_numbers_with_units(text: str, quote: str, value: float, unit: str, qual
 @pytest.mark.parametrize("text", [
     "2013年5月,总书记在天津调研", "3月19日5:00驶入", "轨道交通5号线", "华鑫878轮",
     "“十三五”期间", "“3+2”模式", "党的二十大", "提出7点要求", "增强“四个意识”",
-    "以八大抓手为载体", "用3天时间深入考察", "15名35岁左右的干部", "上接第1版",
+    "以八大抓手为载体", "一成不变的做法", "每一成员", "用3天时间深入考察", "15名35岁左右的干部",
+    "上接第1版",
     "2024年第12期·总第1150期", "编辑部电话 022-23020102", "定价 8.00元", "邮政编码 300210",
     "ISSN 0412-0892", "PM2.5浓度", "一亩三分地", "千年大计", "二十届三中全会",
     "行政办公区二期", "近1个半小时的考察", "十项行动", "居全市第一",
