@@ -343,3 +343,17 @@ def test_a_claim_naming_no_field_takes_its_storys_field() -> None:
 def test_a_paragraphs_period_makes_its_tallies_cumulative(text: str, quote: str,
                                                           kind: str) -> None:
     assert row(text, quote)["kind"] == kind
+
+
+@pytest.mark.parametrize(("text", "quote", "region"), [
+    # a 【bracketed】 heading opens a round-up's item: the headline's place is not its topic
+    ("港台速览｜台北市人口连续九年下滑\n【香港】旅游业强劲复苏\n香港旅游发展局公布,"
+     "去年访港旅客约3400万人次。其中,内地旅客约2680万人次。\n【台北】人口连续下滑\n"
+     "台北市户籍人口约246万人。", "2680万人次", "香港特别行政区"),
+    # a speaker's line opens a broadcast item: 全市 is the city its reporter speaks for
+    ("杭州台记者:去年杭州数字经济核心产业增加值4905亿元。\n主持人:再来看宁波。\n"
+     "宁波台记者:去年宁波舟山港完成集装箱吞吐量3108万标准箱。全市外贸进出口总额11926亿元。",
+     "11926亿元", "宁波市"),
+])
+def test_a_round_ups_items_are_stories_of_their_own(text: str, quote: str, region: str) -> None:
+    assert row(text, quote)["region"] == region
