@@ -75,6 +75,8 @@ def _plan_end_years() -> dict[str, int]:
 
 _TITLE_LINES = 3
 _SINCE = "以来"
+_HEADING_MAX = 30  # a section heading is a short line
+_SENTENCE_END = re.compile(r"[。!?;]")
 
 
 def reporting_year(text: str) -> int | None:
@@ -224,15 +226,36 @@ def stated_year(sentence: str, doc_year: int | None = None) -> int | None:
 
 def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...],
                   doc_year: int | None) -> list[int | None]:
-    """For each sentence, the last year stated by an earlier sentence of its paragraph (line)."""
+    """For each sentence, the last year stated by an earlier sentence of its paragraph (line),
+    else by the heading of its section (一、过去一年工作回顾 … 二、2024年工作安排)."""
     carried: list[int | None] = []
-    current: int | None = None
+    current = section = None
     for index, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
         if index and text.rfind("\n", starts[index - 1], lo) >= 0:
-            current = None  # a new paragraph
+            current = section  # a new paragraph
         carried.append(current)
-        current = stated_year(text[lo:hi], doc_year) or current
+        stated = stated_year(text[lo:hi], doc_year)
+        if is_section_heading(text, lo, hi):
+            section = current = stated
+        else:
+            current = stated or current
     return carried
+
+
+def is_section_heading(text: str, lo: int, hi: int) -> bool:
+    """True when text[lo:hi] is a whole line numbering a top-level section (一、工作回顾)."""
+    line_start = text.rfind("\n", 0, lo) + 1
+    line_end = text.find("\n", hi)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    return (len(line) <= _HEADING_MAX and not _SENTENCE_END.search(line)
+            and _section_number().match(line) is not None)
+
+
+@cache
+def _section_number() -> re.Pattern[str]:
+    patterns = [f"(?:{row['pattern']})" for row in load_table("story_marks")
+                if row["role"] == "section"]
+    return re.compile("|".join(patterns) or r"(?!)")  # no pattern: no line is a heading
 
 
 def since_frames(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> list[bool]:

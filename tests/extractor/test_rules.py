@@ -83,6 +83,15 @@ def test_a_full_year_figure_is_for_the_year_just_ended(text: str, quote: str, da
     assert row(text, quote, date)["year"] == year
 
 
+@pytest.mark.parametrize(("quote", "year"), [("320亿元", 2023), ("300个", 2025), ("15所", 2024)])
+def test_a_section_heading_states_the_year_of_its_paragraphs(quote: str, year: int) -> None:
+    text = ("一、过去一年工作回顾\n过去一年,全县经济稳中有进。\n"
+            "(一)产业转型加快。茶产业总产值突破320亿元。\n"
+            "二、2025年工作安排\n(一)扩大有效投资。安排重点项目300个。\n"
+            "三、加强自身建设\n新建学校15所。")
+    assert row(text, quote, SPRING)["year"] == year
+
+
 def test_only_a_date_known_to_the_day_tells_which_year_has_ended() -> None:
     dated = "发布时间:2024年3月20日\n全年实现地区生产总值2.2万亿元。"
     assert row(dated, "2.2万亿元", None)["year"] == 2023
