@@ -232,10 +232,26 @@ _CLAUSE_END = re.compile(r"[,:;]")
 _LEAD_MARK = ":"  # (normalised from ：) a clause ending in it leads the list after it
 
 
+_ITEM_END = "；"  # a list's items may each end a sentence: 目标是:A增长6%；B增长5%；…
+_MAX_ITEMS = 12
+
+
+def _list_start(doc: Doc, sentence: int) -> int:
+    """Where the sentence opens whose list `sentence` goes on: back over the sentences its
+    items make when each ends in ；, not past a line end."""
+    first = sentence
+    while first > 0 and sentence - first < _MAX_ITEMS:
+        end = doc.sentences.ends[first - 1]
+        if doc.clean[end - 1:end] != _ITEM_END:
+            break
+        first -= 1
+    return doc.sentences.starts[first]
+
+
 def _lead_clause(doc: Doc, claim: Claim) -> tuple[int, int] | None:
     """The clause leading the list the number is in: the one ending in the sentence's last
     colon before the number (…目标是: or GDP增速:), or None."""
-    sentence_start = doc.sentences.starts[claim.sentence]
+    sentence_start = _list_start(doc, claim.sentence)
     at = doc.clean.rfind(_LEAD_MARK, sentence_start, claim.clause_start)
     if at <= sentence_start:
         return None

@@ -24,6 +24,7 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("实现村集体增收30万元。", "30万元", "change"),                # 增收 is a change amount
     ("截至目前,我国共建设9100余家非遗工坊。", "9100余家", "cumulative"),  # 共 + verb
     ("15个市级贫困村全部摘帽。", "15个", "cumulative"),           # a cue after the number
+    ("全市共有卫生技术人员3.06万人。", "3.06万人", "level"),    # 共有 states a stock
     ("村级指标分别较上年精简30.4%、32%。", "32%", "change"),       # a cue covers its list
     ("以建设种业小镇为目标,目前已吸引投资超2亿元。", "2亿元", "level"),  # present beats plan
     ("一般公共预算支出达78.5%。", "78.5%", "share"),             # 预算支出 is no budget
@@ -38,6 +39,8 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
      "target"),
     ("今年的主要预期目标是:地区生产总值增长5.5%左右,城镇新增就业60万人以上。", "5.5%",
      "target"),
+    # ... also where each item ends a sentence in ；
+    ("主要预期目标是:地区生产总值增长6%左右；一般公共预算收入增长5%。", "5%", "target"),
     # a target year governs the growth rate stated after the target level
     ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "target"),
 ])
