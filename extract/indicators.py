@@ -523,9 +523,21 @@ def _sentence_end(text: str, pos: int) -> int:
     return match.start() if match else hi
 
 
+@cache
+def _respectively() -> re.Pattern[str]:
+    return re.compile("|".join(words_by_role("context_words", "respectively")))
+
+
+def respectively_at(text: str, lo: int = 0, hi: int | None = None) -> int:
+    """Where the first word pairing a list with its numbers (分别, 依次) stands in
+    text[lo:hi], or -1."""
+    match = _respectively().search(text, lo, len(text) if hi is None else hi)
+    return match.start() if match else -1
+
+
 def list_items(clause_before: str) -> list[tuple[int, int]]:
     """Spans of the items of a 分别 list before 分别 (杭州、宁波、温州GDP分别…), or []."""
-    at = clause_before.find("分别")
+    at = respectively_at(clause_before)
     if at < 0:
         return []
     # 和, 及, 与 join items only as words of their own: 和平区 and 及时 hold none.

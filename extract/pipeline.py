@@ -25,6 +25,7 @@ from .indicators import (
     label_indicator,
     list_items,
     list_subject,
+    respectively_at,
     table_indicator,
 )
 from .normalise import Normalised, normalise
@@ -312,7 +313,7 @@ def _list_position(doc: Doc, index: int) -> int:
     claim, position = doc.claims[index], 0
     for earlier in reversed(doc.claims[:index]):
         if (earlier.number.start < claim.clause_start
-                or doc.clean.find("分别", claim.clause_start, earlier.number.start) < 0):
+                or respectively_at(doc.clean, claim.clause_start, earlier.number.start) < 0):
             break
         position += 1
     return position

@@ -239,6 +239,12 @@ def test_each_figure_of_a_list_takes_the_place_written_before_it() -> None:
     assert {(r["kind"], r["indicator"]) for r in rows} == {("change", "GDP增速")}
 
 
+def test_a_list_paired_by_yici_gives_each_figure_its_own_place() -> None:
+    rows = extract_text("杭州、宁波、温州地区生产总值依次为18109亿元、14595亿元、7585亿元。", "t.txt")
+    assert [r["region"] for r in rows] == ["杭州市", "宁波市", "温州市"]
+    assert {r["indicator"] for r in rows} == {"地区生产总值"}
+
+
 def test_a_city_jieba_knows_as_a_place_stands_without_its_province() -> None:
     rows = extract_text("GDP增速:杭州5.6%、宁波6.1%、温州4.9%。", "t.txt")
     assert [r["region"] for r in rows] == ["杭州市", "宁波市", "温州市"]
