@@ -45,6 +45,7 @@ _NAME_LENGTH = 6  # characters: a town or street name inside a chain of places
 _CLAUSE_MARKS = frozenset(",，、;；:：。！？ ")
 _QUOTED_NAME = 12  # characters: a quoted name or slogan, not quoted speech
 _TOPIC_REACH = 12  # a topic region opens its sentence: within this many characters
+_ROUND_OF_CITIES = 3  # a story naming this many cities of one province, none most, is about it
 _TITLE_WEIGHT = 3  # a place named in a story's title counts this many times
 # A place name before 村/镇 is rare in jieba's dictionary; a common word there
 # (困难村, 示范村, 美丽乡村) names a kind of village, not one village.
@@ -345,7 +346,18 @@ def story_topic(mentions: list[Mention], story: Story) -> Region | None:
     if not votes:
         return None
     name = max(votes, key=lambda n: (votes[n], LEVEL_RANK[regions[n].level]))
-    return regions[name]
+    return _common_province(votes, regions, name) or regions[name]
+
+
+def _common_province(votes: Counter[str], regions: dict[str, Region], best: str) -> Region | None:
+    """The province a story is about when it goes round its cities (杭州…宁波…温州…绍兴),
+    none of them named in more than half the city mentions."""
+    cities = [n for n in votes if regions[n].level == "city"]
+    provinces = {regions[n].province for n in cities}
+    if (len(cities) < _ROUND_OF_CITIES or len(provinces) != 1
+            or 2 * votes[best] > sum(votes[n] for n in cities)):
+        return None
+    return region_by_name(provinces.pop())
 
 
 def _macro_containing(names: set[str | None]) -> str | None:
@@ -591,7 +603,8 @@ class RegionResolver:
                                                        at)):
             if self._fits_level(mention.region, level):
                 return mention.region, at
-        return None
+        enclosing = _enclosing(home, level)  # 全省 in a story about 绍兴市: 浙江省
+        return (enclosing, at) if enclosing is not None else None
 
     @staticmethod
     def _fits_level(region: Region, level: str) -> bool:
@@ -663,6 +676,16 @@ def _encloses(outer: Region, inner: Region) -> bool:
     """True when `inner` lies inside `outer` (重庆市 holds 江津区): the finer place wins."""
     return (LEVEL_RANK[outer.level] < LEVEL_RANK[inner.level]
             and outer.name in (inner.province, region_name_of_code(inner.parent_code)))
+
+
+def _enclosing(region: Region, level: str) -> Region | None:
+    """The region of `level` that holds `region` (its province, or its parent city), if any."""
+    for name in (region.province, region_name_of_code(region.parent_code)):
+        outer = region_by_name(name) if name else None
+        if outer is not None and outer.name != region.name and (
+                outer.level == level or RegionResolver._fits_level(outer, level)):
+            return outer
+    return None
 
 
 def _local_within(local: Region, outer: Region) -> bool:

@@ -240,7 +240,8 @@ def test_each_figure_of_a_list_takes_the_place_written_before_it() -> None:
 
 
 def test_a_list_paired_by_yici_gives_each_figure_its_own_place() -> None:
-    rows = extract_text("杭州、宁波、温州地区生产总值依次为18109亿元、14595亿元、7585亿元。", "t.txt")
+    text = "杭州、宁波、温州地区生产总值依次为18109亿元、14595亿元、7585亿元。"
+    rows = extract_text(text, "t.txt")
     assert [r["region"] for r in rows] == ["杭州市", "宁波市", "温州市"]
     assert {r["indicator"] for r in rows} == {"地区生产总值"}
 
@@ -375,3 +376,15 @@ def test_a_paragraphs_period_makes_its_tallies_cumulative(text: str, quote: str,
 ])
 def test_a_round_ups_items_are_stories_of_their_own(text: str, quote: str, region: str) -> None:
     assert row(text, quote)["region"] == region
+
+
+def test_quan_sheng_in_a_story_about_a_city_is_its_province() -> None:
+    text = "杭州台记者:去年杭州数字经济核心产业增加值4905亿元。全省常住人口6577万人。"
+    assert row(text, "6577万人")["region"] == "浙江省"
+
+
+def test_a_story_going_round_a_provinces_cities_is_about_the_province() -> None:
+    text = ("记者:去年全省实现地区生产总值73516亿元,比上年增长8.5%。杭州、宁波两市分别达到"
+            "18109亿元和14595亿元,温州、绍兴分别为7585亿元、6795亿元。")
+    assert row(text, "8.5%")["region"] == "浙江省"
+    assert row(text, "6795亿元")["region"] == "绍兴市"  # a listed city keeps its own figure
