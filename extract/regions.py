@@ -161,6 +161,17 @@ def _place_suffixes() -> dict[str, str]:
 
 
 @cache
+def _time_words() -> frozenset[str]:
+    """The words naming a year relative to the document's date (去年, 今年, 目前)."""
+    return frozenset(row["word"] for row in load_table("relative_years"))
+
+
+@cache
+def _longest_suffix() -> int:
+    return max(map(len, _place_suffixes()), default=0)
+
+
+@cache
 def _local_suffix() -> re.Pattern[str]:
     """A two-to-four character name before a place suffix, not followed by another suffix."""
     suffixes = "|".join(sorted(_place_suffixes(), key=len, reverse=True))
@@ -266,7 +277,7 @@ def _local_mentions(text: str) -> list[Mention]:
     (在中河头村, 是赵圈村, 为了让社区): its stem is the run of content tokens
     right before the suffix.
     """
-    found = []
+    found, doubted = [], []
     suffixes = _place_suffixes()
     by_length = sorted(suffixes, key=len, reverse=True)
     for match in _suffix_matches(text):
@@ -274,22 +285,36 @@ def _local_mentions(text: str) -> list[Mention]:
         stem_end = match.end() - len(suffix)
         start = stem_end
         stem_tags = []
+        chained = False  # the stem follows a coarser place of its chain (郫筒街道|书院社区)
         for token in reversed(tagged_tokens(text, match.start(), stem_end)):
-            if token.tag[:1] in _FUNCTION_TAGS:
+            if token.tag[:1] in _FUNCTION_TAGS or token.word in _time_words():
+                break  # 去年|全港: a time word opens no name
+            if token.word in suffixes and start < stem_end:
+                chained = True
                 break
             start = token.start
             stem_tags.append(token.tag)
         while stem_end - start > 2 and text[start] in words_by_role("context_words",
                                                                       "name_sheds"):
             start += 1
-        if stem_end - start >= 2 and _is_local_name(text, start, match.end(),
-                                                    text[start:stem_end], stem_tags):
-            name = text[start:match.end()]
-            found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
-    return found
+        if stem_end - start < 2:
+            continue
+        chained = chained or longest_ending(text, start, suffixes, _longest_suffix()) is not None
+        name = text[start:match.end()]
+        mention = Mention(start, match.end(), Region(name, "", suffixes[suffix], "", ""))
+        stem = text[start:stem_end]
+        if _is_local_name(text, start, match.end(), stem, stem_tags, chained):
+            found.append(mention)
+        elif _is_local_name(text, start, match.end(), stem, stem_tags, vouched=True):
+            doubted.append(mention)
+    # A common word as a name's stem (书院社区) is vouched for once the name is seen chained.
+    names = {m.region.name for m in found}
+    return sorted(found + [m for m in doubted if m.region.name in names],
+                  key=lambda m: m.start)
 
 
-def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[str]) -> bool:
+def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[str],
+                   vouched: bool = False) -> bool:
     """True when text[start:end] reads as one named place, not a phrase or a kind of place.
 
     A stem ending in a place suffix itself (面向镇|村, 城乡|社区) pairs two
@@ -298,7 +323,8 @@ def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[s
     """
     name = text[start:end]
     _, surfaces, _ = _table()
-    common = (word_frequency(stem[-2:])) > _COMMON_WORD_FREQ and stem not in surfaces
+    common = (not vouched and word_frequency(stem[-2:]) > _COMMON_WORD_FREQ
+              and stem not in surfaces)
     # A one-character kind (镇, 村) right before the suffix pairs two kinds of place;
     # a longer suffix there is part of the name (晓镇家园|社区).
     kinds = stem[-1] in _place_suffixes() and stem not in surfaces

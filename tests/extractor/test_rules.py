@@ -388,3 +388,14 @@ def test_a_story_going_round_a_provinces_cities_is_about_the_province() -> None:
             "18109亿元和14595亿元,温州、绍兴分别为7585亿元、6795亿元。")
     assert row(text, "8.5%")["region"] == "浙江省"
     assert row(text, "6795亿元")["region"] == "绍兴市"  # a listed city keeps its own figure
+
+
+def test_a_time_word_opens_no_place_name() -> None:
+    text = "酒店业方面,去年全港酒店平均入住率为83%。"
+    assert not [m for m in find_mentions(text) if "去年" in text[m.start:m.end]]
+
+
+def test_a_name_chained_to_its_street_may_have_a_common_word_as_stem() -> None:
+    text = "中午,郫筒街道书院社区“邻里食堂”里飘出饭香。书院社区共有居民3280户。"
+    assert row(text, "3280户")["region"] == "书院社区"  # seen chained once, it stands alone
+    assert row("书院社区共有居民3280户。", "3280户")["region"] != "书院社区"  # 书院 is a word
