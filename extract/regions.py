@@ -277,7 +277,7 @@ def _local_mentions(text: str) -> list[Mention]:
     (在中河头村, 是赵圈村, 为了让社区): its stem is the run of content tokens
     right before the suffix.
     """
-    found, doubted = [], []
+    found = []
     suffixes = _place_suffixes()
     by_length = sorted(suffixes, key=len, reverse=True)
     for match in _suffix_matches(text):
@@ -285,13 +285,9 @@ def _local_mentions(text: str) -> list[Mention]:
         stem_end = match.end() - len(suffix)
         start = stem_end
         stem_tags = []
-        chained = False  # the stem follows a coarser place of its chain (郫筒街道|书院社区)
         for token in reversed(tagged_tokens(text, match.start(), stem_end)):
             if token.tag[:1] in _FUNCTION_TAGS or token.word in _time_words():
                 break  # 去年|全港: a time word opens no name
-            if token.word in suffixes and start < stem_end:
-                chained = True
-                break
             start = token.start
             stem_tags.append(token.tag)
         while stem_end - start > 2 and text[start] in words_by_role("context_words",
@@ -299,31 +295,26 @@ def _local_mentions(text: str) -> list[Mention]:
             start += 1
         if stem_end - start < 2:
             continue
-        chained = chained or longest_ending(text, start, suffixes, _longest_suffix()) is not None
-        name = text[start:match.end()]
-        mention = Mention(start, match.end(), Region(name, "", suffixes[suffix], "", ""))
-        stem = text[start:stem_end]
-        if _is_local_name(text, start, match.end(), stem, stem_tags, chained):
-            found.append(mention)
-        elif _is_local_name(text, start, match.end(), stem, stem_tags, vouched=True):
-            doubted.append(mention)
-    # A common word as a name's stem (书院社区) is vouched for once the name is seen chained.
-    names = {m.region.name for m in found}
-    return sorted(found + [m for m in doubted if m.region.name in names],
-                  key=lambda m: m.start)
+        # the stem follows a coarser place of its chain (郫筒街道|书院社区)
+        chained = longest_ending(text, start, suffixes, _longest_suffix()) is not None
+        if _is_local_name(text, start, match.end(), text[start:stem_end], stem_tags, chained):
+            name = text[start:match.end()]
+            found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
+    return found
 
 
 def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[str],
-                   vouched: bool = False) -> bool:
+                   chained: bool) -> bool:
     """True when text[start:end] reads as one named place, not a phrase or a kind of place.
 
     A stem ending in a place suffix itself (面向镇|村, 城乡|社区) pairs two
     kinds of place (镇村, 乡村社区): a phrase, not a name. A stem of idioms or
-    set phrases (软弱涣散|村) describes a kind of place.
+    set phrases (软弱涣散|村) describes a kind of place. A common word as stem names a kind
+    (困难|村) unless the name is `chained` after its street or town (郫筒街道|书院社区).
     """
     name = text[start:end]
     _, surfaces, _ = _table()
-    common = (not vouched and word_frequency(stem[-2:]) > _COMMON_WORD_FREQ
+    common = (not chained and word_frequency(stem[-2:]) > _COMMON_WORD_FREQ
               and stem not in surfaces)
     # A one-character kind (镇, 村) right before the suffix pairs two kinds of place;
     # a longer suffix there is part of the name (晓镇家园|社区).

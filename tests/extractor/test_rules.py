@@ -396,6 +396,5 @@ def test_a_time_word_opens_no_place_name() -> None:
 
 
 def test_a_name_chained_to_its_street_may_have_a_common_word_as_stem() -> None:
-    text = "中午,郫筒街道书院社区“邻里食堂”里飘出饭香。书院社区共有居民3280户。"
-    assert row(text, "3280户")["region"] == "书院社区"  # seen chained once, it stands alone
+    assert row("郫筒街道书院社区共有居民3280户。", "3280户")["region"] == "书院社区"
     assert row("书院社区共有居民3280户。", "3280户")["region"] != "书院社区"  # 书院 is a word
