@@ -75,6 +75,7 @@ def _plan_end_years() -> dict[str, int]:
 
 _TITLE_LINES = 3
 _SINCE = "以来"
+_BASE_REACH = 6  # characters after a year within which 水平 makes it a yardstick
 _HEADING_MAX = 30  # a section heading is a short line
 _SENTENCE_END = re.compile(r"[。!?;]")
 
@@ -197,7 +198,11 @@ def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
     """与2013年相比 / 比2013年 / 较2013年: the year a change is measured from, not the claim's."""
     before = text[max(0, match.start() - 1):match.start()]
     compared = words_by_role("context_words", "compared")
-    return before in ("比", "较") or text.startswith(compared, match.end())
+    if before in ("比", "较") or text.startswith(compared, match.end()):
+        return True
+    # 恢复至2018年疫情前水平的五成: the level of that year is the yardstick
+    rest_of_clause = _CLAUSE_MARK.split(text[match.end():match.end() + _BASE_REACH], 1)[0]
+    return any(word in rest_of_clause for word in words_by_role("context_words", "base_level"))
 
 
 def target_year(sentence_prefix: str) -> int | None:

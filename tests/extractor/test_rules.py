@@ -59,6 +59,10 @@ def test_a_share_in_cheng_is_a_percentage() -> None:
     ("2021,全市完成投资200亿元。", "200亿元", 2021),            # a year without 年
     ("该园区于2018年投入运营,总面积达170万平方米。", "170万平方米", 2024),  # event year
     ("曾经,心脏支架平均价格高达1.3万元。", "1.3万元", None),     # an unspecified past
+    # a year whose level is the yardstick (恢复至2018年…水平) is neither the figure's nor carried
+    ("2023年访港旅客3400万人次,恢复至2018年疫情前水平的约五成。", "五成", 2023),
+    ("2023年访港旅客3400万人次,恢复至2018年疫情前水平的约五成。其中,内地旅客约2680万人次。",
+     "2680万人次", 2023),
 ])
 def test_year(text: str, quote: str, year: int | None) -> None:
     assert row(text, quote)["year"] == year
