@@ -22,6 +22,7 @@ _CELL = re.compile(r"[^\t \r]+(?: [^\t \r]+)*")  # apart by a tab or two or more
 _NUMBER_CELL = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 _EMPTY_CELL = ("-", "—", "--", "…", "...", "/")
 _UNIT_LINE = re.compile(r"单位[:：]\s*([^\s)）]+)")
+_UNIT_SEPARATORS = re.compile(r"[、,，;；]")  # not /: 元/亩 is one unit
 _BRACKET_UNIT = re.compile(r"[(（]([^()（）]{1,6})[)）]$")
 _YEAR = re.compile(r"((?:19|20)\d{2}) ?年?")
 _ROW_MARK = re.compile(r"^(?:[#＃*]+|其中[:：]?|[一二三四五六七八九十]+、|\d+[.、．])\s*")
@@ -94,6 +95,13 @@ def _unit_of(unit: str) -> tuple[float, str, str]:
     return 1.0, "", ""
 
 
+def _level_unit(unit_line: str) -> str:
+    """The unit of a table's amounts from a unit line that may list one per kind of column
+    (单位：亿元、%: amounts in 亿元, rates in %, which their headers already tell)."""
+    units = [u for u in _UNIT_SEPARATORS.split(unit_line) if u and u.strip("%％")]
+    return units[0] if units else unit_line
+
+
 def _title_measure(lines: list[str]) -> str:
     """The measure a table's title names: 表2 2023年各区地区生产总值 → 地区生产总值."""
     for line in reversed(lines):
@@ -132,7 +140,8 @@ def table_cells(text: str) -> list[TableCell]:
 def _block_cells(rows: list[list[tuple[int, int, str]]], header: list[str],
                  above: list[str]) -> list[TableCell]:
     """The cells of one table: rows below a header, with the title and unit line above."""
-    unit_line = next((m.group(1) for line in above if (m := _UNIT_LINE.search(line))), "")
+    unit_line = _level_unit(next((m.group(1) for line in above
+                                  if (m := _UNIT_LINE.search(line))), ""))
     measure = _title_measure(above)
     out: list[TableCell] = []
     for row in rows:

@@ -90,3 +90,16 @@ def test_a_district_tables_rows_neither_name_the_measure_nor_carry_to_the_prose_
     assert rows["1501.9"]["indicator"] == "地区生产总值"  # 各区（市）县 is no part of it
     assert (rows["10.0%"]["region"], rows["10.0%"]["indicator"]) == ("成都市",
                                                                      "社会消费品零售总额增速")
+
+
+def test_a_unit_line_listing_units_by_kind_of_column_gives_the_amounts_theirs() -> None:
+    text = ("单位：亿元、%\n区县\t地区生产总值\t比上年增长\n吴兴区\t718.5\t6.3\n"
+            "南浔区\t552.9\t5.8\n")
+    rows = {r["quote"]: r for r in extract_text(text, "t.txt")}
+    assert (rows["718.5"]["value"], rows["718.5"]["unit"]) == (71_850_000_000, "元")
+    assert (rows["6.3"]["unit"], rows["6.3"]["kind"]) == ("%", "change")
+
+
+def test_a_compound_unit_in_a_unit_line_stays_whole() -> None:
+    text = "单位：元/亩\n品种\t净收益\n小麦\t850\n玉米\t920\n"
+    assert {r["unit"] for r in extract_text(text, "t.txt")} == {"元/亩"}
