@@ -97,6 +97,11 @@ def _words(role: str) -> frozenset[str]:
 
 
 @cache
+def _longest_link() -> int:
+    return max(map(len, _words("link")), default=0)
+
+
+@cache
 def _category_keywords() -> tuple[tuple[str, str], ...]:
     return tuple((r["keyword"], r["category"]) for r in load_table("category_keywords"))
 
@@ -404,10 +409,13 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     lo = _broken_before(text, clause_start) if clause_start == sentence_start else clause_start
     lo = max(lo, number_start - _BEFORE_REACH)
     hi = min(_broken_after(text, _sentence_end(text, number_end)), number_end + _AFTER_REACH)
-    # A qualifier and a comparison's 较 are tagged apart too: jieba glues them to the word
-    # before (宽约|7米, 空缺率较|2022年末).
+    # A qualifier, a link verb right before the number and a comparison's 较 are tagged
+    # apart too: jieba glues them to the word before (宽约|7米, 办结率|达98.7%, 老年人口|达,
+    # 空缺率较|2022年末).
+    qualified = max(lo, number_start - len(qualifier_word_before(text, number_start)))
+    link = longest_ending(text, qualified, _words("link"), _longest_link()) or ""
     cuts = [lo, *(m.start() for m in _COMPARED.finditer(text, lo, number_start)),
-            max(lo, number_start - len(qualifier_word_before(text, number_start))), number_start]
+            max(lo, qualified - len(link)), qualified, number_start]
     pieces = itertools.pairwise(sorted(set(cuts)))
     tokens = _as_nouns([t for a, b in pieces for t in tagged_tokens(text, a, b)]
                        + tagged_tokens(text, number_end, hi))
@@ -444,6 +452,8 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
             label, confidence = _nearest_concept_term(text[lo:number_start]), 0.6
     if label.startswith("占") and shared:  # …增长7.1%,占规模以上工业增加值的比重为37.6%
         label = _without_rate_suffix(shared) + label.replace("的比重", "比重")
+        if not label.endswith(tuple(_words("rate"))):  # 老年人口56.2万人,占总人口的22.5%
+            label += "比重"
     if not label and shared:
         label, confidence = shared, 0.5
     elif label in _words("aspect") and shared:
