@@ -460,7 +460,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
         label = _without_rate_suffix(shared) + label  # …,年均增长8.2% → 地区生产总值年均增速
     if unit_kind == "counter":
         label = _with_count_suffix(label, unit)
-    elif unit_kind == "measure":
+    elif unit_kind in ("measure", "duration"):
         label = _with_measure_suffix(label, unit)
     label = _with_rate_suffix(label, kind, unit, sign)
     concept = concept_of(label)

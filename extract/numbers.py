@@ -18,7 +18,7 @@ import cn2an
 
 from .qualify import after_qualifiers
 from .segment import MAX_SENTENCE, tagged_tokens, word_frequency
-from .tables import load_table, longest_match
+from .tables import load_table, longest_match, words_by_role
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
 _NUMBER = re.compile(
@@ -52,7 +52,7 @@ class NumberSpan:
     end: int
     value: float          # in base units
     unit: str             # base unit, "" when only a magnitude was given
-    unit_kind: str        # measure / counter / rate / "" (none)
+    unit_kind: str        # measure / counter / rate / duration (a streak) / "" (none)
     qualifier: str        # from the words inside or right after the quote, "" if none
     after: int            # clean offset just past any trailing qualifier word
     group: int = 0        # the parts of one ratio share a group id (0: not a ratio)
@@ -121,8 +121,20 @@ def _in_excluded_context(text: str, start: int, end: int) -> bool:
     context = _not_claim_context()
     before = text[max(0, start - 4):start].rstrip(" ")
     return (_in_metadata_phrase(text, start)
-            or any(before.endswith(word) for word in context["before"])
+            or any(before.endswith(word) and _ends_on_word(before, word)
+                   for word in context["before"])
             or any(text.startswith(word, end) for word in context["after"]))
+
+
+def _after_streak_word(text: str, start: int) -> bool:
+    """True when a word that opens a streak (连续) stands right before the number."""
+    return text[max(0, start - 3):start].endswith(words_by_role("context_words", "streak"))
+
+
+def _ends_on_word(text: str, word: str) -> bool:
+    """True when `text` ends on `word` as a word of its own (用|3天, not 费|用1200元)."""
+    tokens = tagged_tokens(text, 0, len(text))
+    return bool(tokens) and tokens[-1].word == word
 
 
 @lru_cache(maxsize=4096)  # cn2an is slow and the same numerals (三, 十五) recur
@@ -299,6 +311,8 @@ def find_numbers(text: str) -> list[NumberSpan]:
             waiting.append(start)
             range_next = link.end()
             continue
+        if kind == "excluded" and _after_streak_word(text, start):
+            kind = "duration"  # 连续13年位居全球第一: a streak's length is a claim, unlike 2023年
         if (kind == "excluded" or (not unit and factor == 1.0)
                 or (chinese and value <= _RHETORICAL_MAX and _is_rhetorical(text, start, quote_end))
                 or text[quote_end:quote_end + 1] == "半"  # 1个半小时: a duration

@@ -120,7 +120,8 @@ def find_claims(doc: Doc) -> None:
         if number.group and previous is not None and previous.group == number.group:
             segment = c_start  # later parts of a ratio share the first part's words
         doc.claims.append(Claim(number, s_index, c_start, segment))
-        previous = number
+        if number.unit_kind != "duration":  # 满意率连续三年保持100%: a streak splits no phrase
+            previous = number
 
 
 def read_context(doc: Doc) -> None:
@@ -342,8 +343,10 @@ def label_claims(doc: Doc) -> None:
         places = tuple((m.start - claim.clause_start, m.end - claim.clause_start)
                        for m in doc.regions.mentions_in(claim.clause_start, number.start))
         subject = list_subject(claim.window(doc, "clause"), _list_position(doc, index), places)
+        # a streak's length (连续三年保持100%) lends no label: its label is no measure
         same_unit = previous is not None and previous.indicator is not None and (
-            previous.number.unit == number.unit or number.unit_kind == "rate")
+            previous.number.unit == number.unit
+            or (number.unit_kind == "rate" and previous.number.unit_kind != "duration"))
         if subject == "":
             # A list of places alone (其中,双流区、郫都区分别增长5.1%、4.8%) breaks down
             # the measure just stated, in its sentence or an earlier one of its paragraph.

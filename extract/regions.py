@@ -259,15 +259,31 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         best = max(pool, key=lambda r: (named_provinces[r.province], -LEVEL_RANK[r.level]))
         mentions.append(Mention(start, end, best))
-    # A name found by its suffix never overlaps one the table holds (2023年香港: no 年香港).
-    named_spans = [(m.start, m.end) for m in mentions]
-    starts = [lo for lo, _ in named_spans]
+    # A name found by its suffix never overlaps one the table holds (2023年香港: no 年香港),
+    # unless its stem is those names alone: 宁波舟山港 is the port of 宁波 and 舟山.
+    starts = [m.start for m in mentions]
+    named = set(range(len(mentions)))
+    locals_kept = []
     for local in _local_mentions(text):
         k = bisect.bisect_left(starts, local.end)
-        if not any(lo < local.end and local.start < hi for lo, hi in named_spans[max(0, k - 3):k]):
-            mentions.append(local)
-    mentions.sort(key=lambda m: m.start)
-    return mentions
+        overlapping = [i for i in range(max(0, k - 3), k)
+                       if mentions[i].start < local.end and local.start < mentions[i].end]
+        if overlapping and _stem_of_names(text, local, [mentions[i] for i in overlapping]):
+            named -= set(overlapping)
+            overlapping = []
+        if not overlapping:
+            locals_kept.append(local)
+    return sorted([mentions[i] for i in named] + locals_kept, key=lambda m: m.start)
+
+
+def _stem_of_names(text: str, local: Mention, names: list[Mention]) -> bool:
+    """True when the table's names fill the local name's stem end to end (宁波|舟山|港)."""
+    pos = local.start
+    for mention in sorted(names, key=lambda m: m.start):
+        if mention.start != pos:
+            return False
+        pos = mention.end
+    return text[pos:local.end] in _place_suffixes()
 
 
 def _local_mentions(text: str) -> list[Mention]:
@@ -326,9 +342,14 @@ def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[s
 
 
 def _ends_in_common_noun(name: str) -> bool:
-    """True when the name ends in a not_place_names.csv word (…示范村 names a kind)."""
+    """True when the name ends in a not_place_names.csv word (…示范村 names a kind) that
+    is a word of its own there (上海港 ends in no 海港: jieba reads 上海|港 or 上海港)."""
     words = _not_place_names()
-    return longest_ending(name, len(name), words, _longest(words)) is not None
+    ending = longest_ending(name, len(name), words, _longest(words))
+    if ending is None:
+        return False
+    cut = len(name) - len(ending)
+    return cut == 0 or cut in {token.start for token in tagged_tokens(name, 0, len(name))}
 
 
 def home_region(text: str, mentions: list[Mention], lo: int = 0, hi: int | None = None) -> Region:

@@ -41,6 +41,9 @@ def spans(text: str) -> list[tuple[str, float, str, str]]:
     ("占总值约一成四", "一成四", 14, "%", ""),
     ("五成五的受访者满意", "五成五", 55, "%", ""),
     ("约一成旅客首次来访", "一成", 10, "%", ""),
+    ("每亩年认领费用1200元", "1200元", 1200, "元", ""),  # 费用 is no 用 (用3天时间)
+    ("平均房租为每晚1,485港元", "1,485港元", 1485, "港元", ""),  # a currency's own unit
+    ("货物吞吐量连续13年位居全球第一", "13年", 13, "年", ""),  # a streak's length is a claim
 ])
 def test_numbers_with_units(text: str, quote: str, value: float, unit: str, qualifier: str) -> None:
     assert (quote, pytest.approx(value), unit, qualifier) in spans(text)

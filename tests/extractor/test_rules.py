@@ -407,3 +407,11 @@ def test_a_time_word_opens_no_place_name() -> None:
 def test_a_name_chained_to_its_street_may_have_a_common_word_as_stem() -> None:
     assert row("郫筒街道书院社区共有居民3280户。", "3280户")["region"] == "书院社区"
     assert row("书院社区共有居民3280户。", "3280户")["region"] != "书院社区"  # 书院 is a word
+
+
+@pytest.mark.parametrize(("text", "port"), [
+    ("上海港集装箱吞吐量4900万标准箱。", "上海港"),   # no 海港 (a kind of port) in it: 上海|港
+    ("宁波舟山港货物吞吐量12.24亿吨。", "宁波舟山港"),  # a port named after two cities
+])
+def test_a_port_named_after_its_cities_is_a_place(text: str, port: str) -> None:
+    assert [text[m.start:m.end] for m in find_mentions(text)] == [port]
