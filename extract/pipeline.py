@@ -43,6 +43,7 @@ from .years import (
     resolve_year,
     since_frames,
     stated_year,
+    stated_years,
     target_year,
     year_just_ended,
 )
@@ -132,9 +133,9 @@ def read_context(doc: Doc) -> None:
     doc.reporting_year = reporting_year(doc.clean)
     rows = frozenset(doc.sentences.starts[c.sentence] for c in doc.claims if c.cell)
     doc.regions = RegionResolver.for_text(doc.clean, doc.sentences, rows)
-    doc.carried_years = carried_years(doc.clean, doc.sentences.starts, doc.sentences.ends,
-                                      doc.year)
-    doc.since_frames = since_frames(doc.clean, doc.sentences.starts, doc.sentences.ends)
+    stated = stated_years(doc.clean, doc.sentences, doc.year)
+    doc.carried_years = carried_years(doc.clean, doc.sentences, stated)
+    doc.since_frames = since_frames(doc.clean, doc.sentences, stated)
 
 
 def read_tables(doc: Doc) -> None:

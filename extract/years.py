@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .segment import Sentences
 from .tables import load_table, words_by_role
 
 _YEAR = r"((?:19|20)\d{2})"
@@ -55,17 +56,6 @@ def _relative_offsets() -> dict[str, int | None]:
     """Relative time word → years from the document's date; None for an unspecified past."""
     return {row["word"]: int(row["offset"]) if row["offset"] else None
             for row in load_table("relative_years")}
-
-
-@cache
-def _relative_pattern() -> re.Pattern[str]:
-    words = (word for word, offset in _relative_offsets().items() if offset is not None)
-    return re.compile("|".join(words))
-
-
-def _has_relative(sentence: str) -> bool:
-    """True when the sentence holds a relative year word that names a year (去年, 今年)."""
-    return _relative_pattern().search(sentence) is not None
 
 
 @cache
@@ -214,8 +204,6 @@ def target_year(sentence_prefix: str) -> int | None:
 def stated_year(sentence: str, doc_year: int | None = None) -> int | None:
     """The last year a sentence states outright (2022年, 2014—2023年, 到2026年, and 去年 or
     过去一年 given the document's year), not a comparison base."""
-    if _YEAR_DIGITS.search(sentence) is None and (doc_year is None or not _has_relative(sentence)):
-        return None  # most sentences state no year: one cheap scan tells
     year = None
     for match in _year_expressions().finditer(sentence):
         if _is_comparison_base(sentence, match) or match["since"]:
@@ -229,26 +217,46 @@ def stated_year(sentence: str, doc_year: int | None = None) -> int | None:
     return year
 
 
-def carried_years(text: str, starts: tuple[int, ...], ends: tuple[int, ...],
-                  doc_year: int | None) -> list[int | None]:
+def stated_years(text: str, sentences: Sentences, doc_year: int | None) -> list[int | None]:
+    """The year each sentence states, if any (see `stated_year`)."""
+    # Most sentences hold no year: one scan of the text finds the few that may.
+    may_state = _year_words() if doc_year else _YEAR_DIGITS
+    holding = {sentences.index_of(m.start()) for m in may_state.finditer(text)}
+    return [stated_year(text[lo:hi], doc_year) if index in holding else None
+            for index, (lo, hi) in enumerate(zip(sentences.starts, sentences.ends, strict=True))]
+
+
+@cache
+def _year_words() -> re.Pattern[str]:
+    """A year in digits or a relative year word."""
+    words = (word for word, offset in _relative_offsets().items() if offset is not None)
+    return re.compile("|".join((_YEAR, *words)))
+
+
+def _new_paragraph(text: str, sentences: Sentences, index: int) -> bool:
+    return index > 0 and text.rfind("\n", sentences.starts[index - 1], sentences.starts[index]) >= 0
+
+
+def carried_years(text: str, sentences: Sentences, stated: list[int | None]) -> list[int | None]:
     """For each sentence, the last year stated by an earlier sentence of its paragraph (line),
     else by the heading of its section (一、过去一年工作回顾 … 二、2024年工作安排)."""
     carried: list[int | None] = []
     current = section = None
-    for index, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-        if index and text.rfind("\n", starts[index - 1], lo) >= 0:
-            current = section  # a new paragraph
+    for index, (lo, hi) in enumerate(zip(sentences.starts, sentences.ends, strict=True)):
+        if _new_paragraph(text, sentences, index):
+            current = section
         carried.append(current)
-        stated = stated_year(text[lo:hi], doc_year)
         if is_section_heading(text, lo, hi):
-            section = current = stated
+            section = current = stated[index]
         else:
-            current = stated or current
+            current = stated[index] or current
     return carried
 
 
 def is_section_heading(text: str, lo: int, hi: int) -> bool:
     """True when text[lo:hi] is a whole line numbering a top-level section (一、工作回顾)."""
+    if _section_number().match(text, lo) is None:
+        return False
     line_start = text.rfind("\n", 0, lo) + 1
     line_end = text.find("\n", hi)
     line = text[line_start:len(text) if line_end < 0 else line_end].strip()
@@ -260,23 +268,23 @@ def is_section_heading(text: str, lo: int, hi: int) -> bool:
 def _section_number() -> re.Pattern[str]:
     patterns = [f"(?:{row['pattern']})" for row in load_table("story_marks")
                 if row["role"] == "section"]
-    return re.compile("|".join(patterns) or r"(?!)")  # no pattern: no line is a heading
+    # no pattern: no line is a heading
+    return re.compile(r"\s*(?:" + "|".join(patterns) + ")" if patterns else r"(?!)")
 
 
-def since_frames(text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> list[bool]:
+def since_frames(text: str, sentences: Sentences, stated: list[int | None]) -> list[bool]:
     """For each sentence, whether an earlier sentence of its paragraph opened a period that
     runs to now (2014年以来, 党的十八大以来) and no sentence since has stated a year: the
     paragraph's tallies are then totals since that start."""
     framed: list[bool] = []
     current = False
-    for index, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
-        if index and text.rfind("\n", starts[index - 1], lo) >= 0:
-            current = False  # a new paragraph
+    for index, (lo, hi) in enumerate(zip(sentences.starts, sentences.ends, strict=True)):
+        if _new_paragraph(text, sentences, index):
+            current = False
         framed.append(current)
-        sentence = text[lo:hi]
-        if _SINCE in sentence:
+        if text.find(_SINCE, lo, hi) >= 0:
             current = True
-        elif _YEAR_DIGITS.search(sentence) and stated_year(sentence) is not None:
+        elif stated[index] is not None:
             current = False
     return framed
 
