@@ -744,8 +744,40 @@ def region_name_of_code(code: str) -> str:
 
 def _is_aside(text: str, mention: Mention) -> bool:
     """A place that is not what its sentence is about: an example of a list (滨海新区开发区等
-    9个重点园区: one of the things counted) or a word of a quoted name (“中国啤酒之都”)."""
-    return _is_example(text, mention) or _in_quoted_name(text, mention)
+    9个重点园区: one of the things counted), a word of a quoted name (“中国啤酒之都”) or
+    the ends of a route (成渝|中线高铁)."""
+    return (_is_example(text, mention) or _in_quoted_name(text, mention)
+            or _names_a_route(text, mention) or _names_an_origin(text, mention)
+            or _in_attribution(text, mention))
+
+
+_ATTRIBUTION_REACH = 10  # characters from a source's place to the verb that cites it
+
+
+def _in_attribution(text: str, mention: Mention) -> bool:
+    """A place in the source a figure is cited from (据合肥海关统计, 记者从宁波市统计局获悉)
+    names the office that counts, not the place counted."""
+    if not text[max(0, mention.start - 3):mention.start].endswith(
+            words_by_role("context_words", "source_opener")):
+        return False
+    rest = re.split(r"[,;:。]", text[mention.end:mention.end + _ATTRIBUTION_REACH], maxsplit=1)[0]
+    return any(word in rest for word in words_by_role("context_words", "source_verb"))
+
+
+def _names_an_origin(text: str, mention: Mention) -> bool:
+    """A place right before 旅客/游客 (香港旅客673万人次, 来自台湾的游客) is where the visitors
+    come from: the figure is the destination's, which the story is about."""
+    after = mention.end + (1 if text.startswith("的", mention.end) else 0)
+    return text.startswith(words_by_role("context_words", "origin_of"), after)
+
+
+def _names_a_route(text: str, mention: Mention) -> bool:
+    """A region of several places, or a name found by its suffix, right before a route word
+    (成渝|中线高铁, 广深港|高铁) names the line between them, not a place the text is about;
+    a city's own line (北京|地铁) still is its city's."""
+    spans_places = mention.region.level == "macro_region" or not mention.region.code
+    return spans_places and text.startswith(words_by_role("context_words", "route"),
+                                            mention.end)
 
 
 def _is_example(text: str, mention: Mention) -> bool:

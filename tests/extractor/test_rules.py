@@ -415,3 +415,29 @@ def test_a_name_chained_to_its_street_may_have_a_common_word_as_stem() -> None:
 ])
 def test_a_port_named_after_its_cities_is_a_place(text: str, port: str) -> None:
     assert [text[m.start:m.end] for m in find_mentions(text)] == [port]
+
+
+@pytest.mark.parametrize(("text", "quote", "region"), [
+    # the ends of a route name the line, not the topic carried on (成渝|中线高铁)
+    ("永川区建成区面积96平方公里。成渝中线高铁永川段开工建设。新增高速公路58公里。",
+     "58公里", "永川区"),
+    # a place before 旅客 is where visitors come from: the figure is the destination's
+    ("澳门全年入境旅客2821万人次。其中,香港旅客673万人次。", "673万人次", "澳门特别行政区"),
+    # a place in the source a figure is cited from is the office, not the place counted
+    ("安徽省上半年经济运行平稳。据合肥海关统计,上半年全省进出口3213.5亿元,其中出口1878.2亿元。",
+     "1878.2亿元", "安徽省"),
+])
+def test_places_a_sentence_is_not_about(text: str, quote: str, region: str) -> None:
+    assert row(text, quote)["region"] == region
+
+
+def test_the_past_five_years_end_last_year() -> None:
+    text = "一、过去五年工作回顾\n(一)产业升级。规模以上工业企业达到510家。"
+    assert row(text, "510家", dt.date(2022, 1, 6))["year"] == 2021
+
+
+def test_a_bracketed_dateline_keeps_the_title_above_in_its_story() -> None:
+    text = ("澳门去年入境旅客逾2821万人次\n【本报讯】治安警察局公布,去年入境旅客2821万人次。\n"
+            "台湾方面,台湾去年接待旅客650万人次,台湾旅游收入增长。")
+    rows = [r for r in extract_text(text, "t.txt", DATE) if r["quote"] == "2821万人次"]
+    assert rows[-1]["region"] == "澳门特别行政区"
