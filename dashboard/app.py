@@ -5,6 +5,7 @@ Run: python -m dashboard [--data PATH]   (or set ZHIBIAO_DATA)
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -82,6 +83,21 @@ def read_document(path: str) -> str:
     return data.read_text(Path(path))
 
 
+@st.cache_resource(show_spinner=False)
+def settle_process_objects() -> None:
+    """Once per process, after its first page: everything alive by then (the libraries,
+    the opened table) is moved out of the cycle collector's sight (gc.freeze).
+
+    Streamlit runs a full collection after every rerun (runner.postScriptGC); with
+    pandas, plotly and streamlit loaded that walk takes ~100 ms, holding the GIL
+    while the page's last messages wait to be sent. Frozen objects are still freed
+    by reference counting; only a cycle among them (the first session's, at most)
+    is never collected.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def session_scope(scope: data.Scope, options: data.FilterOptions
                   ) -> tuple[data.Scope, data.FilterOptions]:
     """The table plus this session's uploads, with their region facts and filter choices:
@@ -128,6 +144,22 @@ PAGES: tuple[tuple[str, Callable[[Page], None], bool], ...] = (
     (TAB_UPLOAD, lambda p: render_upload(), False),
     (TAB_ABOUT, lambda p: render_about(p.scope, p.path, p.docs, p.text_of, p.dates), False),
 )
+
+
+@st.fragment
+def draw_tab(render: Callable[[Page], None], page: Page, known: state.Known) -> None:
+    """A tab that the drill-down follows, rerun on its own when one of its controls
+    changes (a chart's scale or regions, the map's year, the table's page): the
+    sidebar's widgets, counts and downloads and the drill-down are not redrawn for it.
+
+    A click that opens sentences (set_drill) reruns the whole page instead, since the
+    drill-down below the tab shows them; and a tab-only rerun never reaches the end of
+    main, so the tab writes the link itself.
+    """
+    if st.session_state.pop(state.DRILL_MOVED, False):
+        st.rerun()
+    render(page)
+    state.write_link(known)
 
 
 def main() -> None:
@@ -183,14 +215,19 @@ def main() -> None:
     page = Page(scope, filtered, options, path, [*uploaded_text, *sorted(files)], text_of,
                 dates)
     tabs = st.tabs([name for name, _, _ in PAGES], key=TAB_KEY, on_change="rerun")
+    st.session_state.pop(state.DRILL_MOVED, None)  # this run draws the drill-down anyway
     for (_, render, drills), tab in zip(PAGES, tabs, strict=True):
         if tab.open:
             with tab:
-                render(page)
+                if drills:
+                    draw_tab(render, page, known)
+                else:
+                    render(page)
             if drills:
                 st.divider()
                 render_drilldown(filtered, text_of)
     state.write_link(known)
+    settle_process_objects()
 
 
 main()

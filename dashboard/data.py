@@ -621,23 +621,29 @@ def wide_csv_bytes(values: pd.DataFrame, counts: pd.DataFrame, unit: str) -> byt
     return _csv_bytes([out], list(out.columns))
 
 
-def chart_sources(scope: Scope, measure: str, unit: str, kind: str) -> pd.DataFrame:
-    """Where a chart's figures come from: per document and region, the claims and the
-    document's date (one query; `sources_summary` reads any set of regions off it)."""
-    return scope.select("doc, region, max(doc_date) AS date, count(*) AS n",
-                        "measure = ? AND unit = ? AND list_contains(?, kind) AND year IS NOT NULL",
-                        [measure, unit, chart_kinds(kind)], tail="GROUP BY doc, region")
+def sources_summary(scope: Scope, measure: str, unit: str, kind: str,
+                    regions: Sequence[str] = ()) -> dict[str, Any]:
+    """Where a chart's figures come from (of the given regions, else all): how many
+    documents, their first and last date, the busiest three.
 
-
-def sources_summary(sources: pd.DataFrame, regions: Sequence[str] = ()) -> dict[str, Any]:
-    """How many documents (of the given regions, else all), their dates, the busiest three."""
-    rows = sources[sources["region"].isin(list(regions))] if regions else sources
-    per_doc = (rows.groupby("doc", as_index=False).agg(n=("n", "sum"), date=("date", "max"))
-               .sort_values(["n", "doc"], ascending=[False, True], kind="stable"))
-    dates = per_doc["date"].fillna("").astype(str)
-    dates = dates[dates != ""]
-    return {"docs": len(per_doc), "first": dates.min() if len(dates) else "",
-            "last": dates.max() if len(dates) else "", "top": [str(d) for d in per_doc["doc"][:3]]}
+    Worked out in the query: a measure of a million claims has tens of thousands
+    of (document, region) pairs, too many to fetch and group on every rerun, while
+    this answer is one row the table's answer cache keeps.
+    """
+    where = "measure = ? AND unit = ? AND list_contains(?, kind) AND year IS NOT NULL"
+    params: list[Any] = [measure, unit, chart_kinds(kind)]
+    if regions:
+        where += " AND list_contains(?, region)"
+        params.append(list(regions))
+    per_doc, args = scope.sql("doc, count(*) AS n, nullif(max(doc_date), '') AS date", where,
+                              params, "GROUP BY doc", (), "rel")
+    frame = run(scope.source, scope.uploads,
+                "SELECT count(*) AS docs, coalesce(min(date), '') AS first, "
+                "coalesce(max(date), '') AS last, "
+                f"list(doc ORDER BY n DESC, doc)[1:3] AS top FROM ({per_doc})", args)
+    row = frame.iloc[0]
+    return {"docs": int(row["docs"]), "first": str(row["first"]), "last": str(row["last"]),
+            "top": [str(d) for d in (row["top"] if row["docs"] else [])]}
 
 
 def regions_in_year(series: pd.DataFrame, year: int) -> pd.DataFrame:

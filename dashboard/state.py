@@ -54,6 +54,9 @@ DRILL = "drill"
 # Link-read bookkeeping (never in the link)
 LINK_READ = "_link_read"
 LINK_PROBLEMS = "_link_problems"
+# Set when a click points the drill-down somewhere new: a tab rerun on its own (a
+# fragment) cannot redraw the drill-down below it, so it asks for the whole page.
+DRILL_MOVED = "_drill_moved"
 
 
 @dataclass(frozen=True)

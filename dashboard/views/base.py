@@ -101,8 +101,10 @@ def pick_measure(scope: data.Scope) -> Choice | None:
 
 
 def set_drill(target: DrillTarget | None) -> None:
-    """Point the drill-down panel at a fact (None closes it)."""
+    """Point the drill-down panel at a fact (None closes it), and have the whole page
+    rerun to show it (see state.DRILL_MOVED)."""
     st.session_state[state.DRILL] = target
+    st.session_state[state.DRILL_MOVED] = True
 
 
 def on_chart_select(chart_key: str) -> Callable[[], None]:
@@ -154,10 +156,13 @@ def claim_fields(row: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"field": list(shown), "value": [str(v) for v in shown.values()]})
 
 
-def figure(traces: list[dict]) -> go.Figure:
-    """A figure of plain trace dicts, built without plotly's property-by-property checks.
+def figure(traces: list[dict], layout: dict) -> go.Figure:
+    """A figure of plain trace and layout dicts, built without plotly's property-by-property
+    checks.
 
-    The views write known properties only; at a million claims those checks cost
-    more than the queries behind the charts.
+    The views write known properties only, in plotly.js's own spelling (a title is
+    {"text": …}: nothing rewrites a shorthand); at a million claims those checks
+    cost more than the queries behind the charts, and update_layout's alone take
+    longer than building the traces.
     """
-    return go.Figure(data=traces, _validate=False)
+    return go.Figure(data=traces, layout=layout, _validate=False)

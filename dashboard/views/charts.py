@@ -83,8 +83,8 @@ def titled(title: str, note: str) -> dict:
     """Layout for a chart's title with its source line under it, so the downloaded PNG
     carries the sources; under the title a legend of any length cannot run into it."""
     if not note:
-        return {**LAYOUT, "title": title}
-    return {**LAYOUT, "title": f"{title}<br><sup style='color:#666'>{note}</sup>",
+        return {**LAYOUT, "title": {"text": title}}
+    return {**LAYOUT, "title": {"text": f"{title}<br><sup style='color:#666'>{note}</sup>"},
             "margin": {**LAYOUT["margin"], "t": 70}, "height": LAYOUT["height"] + 30}
 
 
@@ -123,12 +123,11 @@ def line_figure(series: pd.DataFrame, indicator: str, unit: str, log: bool = Fal
             hovertext=np.array(hover_texts(points, unit), dtype=object),
             hovertemplate="<b>%{customdata[0]}</b> %{x}<br>%{hovertext}<extra></extra>",
         ))
-    fig = figure(traces)
-    fig.update_layout(**titled(f"{indicator} ({axis_unit})", note),
-                      xaxis={"title": label("year"), "dtick": 1, "gridcolor": "#eee"},
-                      yaxis={"title": f"{indicator} ({axis_unit})", "gridcolor": "#eee",
-                             "type": "log" if log else "linear"})
-    return fig
+    return figure(traces, {
+        **titled(f"{indicator} ({axis_unit})", note),
+        "xaxis": {"title": {"text": label("year")}, "dtick": 1, "gridcolor": "#eee"},
+        "yaxis": {"title": {"text": f"{indicator} ({axis_unit})"}, "gridcolor": "#eee",
+                  "type": "log" if log else "linear"}})
 
 
 def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: bool = False,
@@ -157,27 +156,25 @@ def bar_figure(values: pd.DataFrame, indicator: str, unit: str, year: int, log: 
             hovertext=hover_texts(rows, unit),
             hovertemplate="<b>%{x}</b><br>%{hovertext}<extra></extra>",
         ))
-    fig = figure(traces)
-    fig.update_layout(**titled(f"{indicator} · {year} ({axis_unit})", note), barmode="group",
-                      yaxis={"title": axis_unit, "gridcolor": "#eee",
-                             "type": "log" if log else "linear"})
-    return fig
+    return figure(traces, {
+        **titled(f"{indicator} · {year} ({axis_unit})", note), "barmode": "group",
+        "yaxis": {"title": {"text": axis_unit}, "gridcolor": "#eee",
+                  "type": "log" if log else "linear"}})
 
 
 def profile_figure(profile: pd.DataFrame, region: str) -> go.Figure:
     """Claims about one region by category and indicator (horizontal bars)."""
     top = profile.head(25).iloc[::-1]
-    fig = figure([dict(
+    return figure([dict(
         type="bar", y=rows["indicator"], x=rows["n"], orientation="h",
         name=category_label(category), marker={"color": PALETTE[i % len(PALETTE)]},
         customdata=customdata(len(rows), region, rows["indicator"]),
         hovertemplate="%{y}: %{x} 条 claims<extra></extra>",
-    ) for i, (category, rows) in enumerate(top.groupby("category", sort=False))])
-    fig.update_layout(**{**LAYOUT, "height": max(300, 24 * len(top) + 120)},
-                      title=f"{region} · {label('n_claims')}", barmode="stack",
-                      yaxis={"categoryorder": "total ascending", "dtick": 1, "automargin": True},
-                      xaxis={"title": label("n_claims"), "gridcolor": "#eee"})
-    return fig
+    ) for i, (category, rows) in enumerate(top.groupby("category", sort=False))], {
+        **LAYOUT, "height": max(300, 24 * len(top) + 120),
+        "title": {"text": f"{region} · {label('n_claims')}"}, "barmode": "stack",
+        "yaxis": {"categoryorder": "total ascending", "dtick": 1, "automargin": True},
+        "xaxis": {"title": {"text": label("n_claims")}, "gridcolor": "#eee"}})
 
 
 def chart_values(scope: data.Scope, series: pd.DataFrame, unit: str, kind: str
@@ -236,8 +233,7 @@ def render_charts(scope: data.Scope) -> None:
     series, shown_unit, gap = chart_values(scope, stated, unit, kind)
     log = st.session_state[state.CHART_SCALE] == "log"
     lines = chosen or busiest_regions(series)
-    sources = data.chart_sources(scope, measure, unit, kind)
-    drawn = data.sources_summary(sources, lines)
+    drawn = data.sources_summary(scope, measure, unit, kind, lines)
     note, short_note = source_note(drawn), source_note(drawn, names=False)
 
     left, right = st.columns(2)
@@ -253,7 +249,8 @@ def render_charts(scope: data.Scope) -> None:
         st.markdown(f"##### {label('bar_title')}")
         if year is not None:
             values = data.regions_in_year(series, year)
-            bar_note = source_note(data.sources_summary(sources), names=False)
+            bar_note = source_note(data.sources_summary(scope, measure, unit, kind),
+                                   names=False)
             st.plotly_chart(bar_figure(values, measure, shown_unit, year, log, bar_note),
                             key=KEY_BAR, on_select=on_chart_select(KEY_BAR),
                             selection_mode="points", config=plotly_config("bar"))

@@ -343,3 +343,13 @@ def test_a_charts_source_line_sits_under_its_title(scope) -> None:
     assert len(series)
     layout = line_figure(series, "地区生产总值", "元", note="来源：2 篇文档").to_dict()["layout"]
     assert "来源：2 篇文档" in str(layout["title"]) and not layout.get("annotations")
+
+
+@pytest.mark.usefixtures("fixture_env")
+def test_what_lives_past_the_first_page_is_frozen_out_of_the_collectors_way() -> None:
+    """Streamlit collects garbage after every rerun; the libraries and the opened table,
+    frozen after the first page, are then no part of that walk."""
+    import gc
+
+    run_app()
+    assert gc.get_freeze_count() > 0

@@ -303,6 +303,32 @@ def test_main_path_and_the_link_that_reopens_it(app_url: str, browser_context,
         fresh.close()
 
 
+def test_a_chart_control_reruns_the_charts_alone(app_url: str, browser_context) -> None:
+    """The scale is the charts' own control: its rerun sends the redrawn charts and the
+    link, never the sidebar again (its filters, counts and downloads stay as they are)."""
+    page = browser_context.new_page()
+    frames: list[bytes] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(
+        payload if isinstance(payload, bytes) else payload.encode())))
+    page.goto(app_url)
+    claims_line(page, 23).wait_for(timeout=WAIT_MS)
+    page.locator('[data-testid="stPlotlyChart"] .trace').first.wait_for(timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'", timeout=WAIT_MS)
+    frames.clear()
+    page.get_by_text("对数 log").click()
+    page.wait_for_function("() => location.search.includes('scale=log')", timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'", timeout=WAIT_MS)
+    sent = b"".join(frames)
+    assert b'"type":"log"' in sent  # the charts were redrawn on the new scale
+    assert "/ 23 条 claims".encode() not in sent and "筛选 Filters".encode() not in sent
+    claims_line(page, 23).wait_for(timeout=WAIT_MS)  # and the sidebar is still there
+    page.close()
+
+
 def pd_read(path: Path):
     import pandas as pd
 

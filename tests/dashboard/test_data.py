@@ -398,12 +398,12 @@ def test_index_puts_each_regions_base_year_actual_at_100() -> None:
 
 
 def test_chart_sources_name_the_documents_and_dates(scope) -> None:
-    sources = data.chart_sources(scope, "常住人口", "人", "level")
-    every = data.sources_summary(sources)
+    every = data.sources_summary(scope, "常住人口", "人", "level")
     # 江津区's undated figure is on no chart, so its document is no source of one.
     assert every["docs"] == 2 and every["first"] <= every["last"]
     assert set(every["top"]) == {"fx_beijing.txt", "fx_news.txt"}
-    assert data.sources_summary(sources, ["河北省"])["top"] == ["fx_news.txt"]
+    assert data.sources_summary(scope, "常住人口", "人", "level", ["河北省"])["top"] == [
+        "fx_news.txt"]
 
 
 def test_region_year_table_is_the_indicator_table_pivoted(scope, fx) -> None:
