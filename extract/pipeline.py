@@ -199,25 +199,29 @@ def classify_kinds(doc: Doc) -> None:
         # A figure for a year after the document's own (到2026年, 明年) is a plan, not an actual.
         goal = target_year(windows["sentence"]) or claim.year.year
         has_target = goal is not None and doc.year is not None and goal > doc.year
-        claim.kind, claim.sign = classify_kind(windows, number.unit_kind, number.default_kind,
-                                               has_target)
+        # A tally's default (156次 is a total so far) gives way where the text puts it in one
+        # year: 2023年全年入境旅客2821万人次 is that year's flow.
+        default = number.default_kind
+        if default == "cumulative" and claim.year.one_year:
+            default = ""
+        claim.kind, claim.sign = classify_kind(windows, number.unit_kind, default, has_target)
         claim.changes = claim.kind == "change" or (
             claim.kind in ("target", "forecast") and states_change(windows, number.unit_kind))
         lead = _lead_clause(doc, claim)
         if lead is not None:
             text = doc.clean[lead[0]:lead[1]]
             led = classify_kind({"sentence": text, "clause": text, "segment": text, "after": ""},
-                                number.unit_kind, number.default_kind, has_target)
+                                number.unit_kind, default, has_target)
             if led[0] in ("target", "forecast") or (
                     lead[1] == claim.clause_start - 1
-                    and (claim.kind, claim.sign) == (number.default_kind or "level", 1)):
+                    and (claim.kind, claim.sign) == (default or "level", 1)):
                 # 主要预期目标是:地区生产总值增长5.5%左右,城镇新增就业60万人: a plan's list
                 # is planned, item by item; GDP增速:杭州5.6%、宁波6.1%: with no cue of its
                 # own, the item right after the colon takes the kind its lead ends on.
                 claim.changes = claim.changes or claim.kind == "change"
                 claim.kind, claim.sign = led if led[0] != "level" else (claim.kind, claim.sign)
         if (doc.since_frames[claim.sentence] and number.unit_kind in _TALLIED
-                and (claim.kind, claim.sign) == (number.default_kind or "level", 1)
+                and (claim.kind, claim.sign) == (default or "level", 1)
                 and stated_year(windows["sentence"]) is None):
             # 2014年以来,北京疏解一般制造业企业约3000家…。8家央企总部迁出北京: the period the
             # paragraph opened still runs, so its later tallies are totals since then too.

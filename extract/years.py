@@ -38,11 +38,14 @@ _YEAR_EXPR_TEMPLATE = (
 
 @dataclass(frozen=True)
 class YearGuess:
-    """A year and how it was found: `from_date` when only the document's date gave it."""
+    """A year and how it was found: `from_date` when only the document's date gave it,
+    `one_year` when the text puts the figure in one calendar year (2023年, 去年, or its
+    paragraph's year), not a span (2014年以来), a moment (目前) or a target."""
 
     year: int | None
     confidence: float
     from_date: bool = False
+    one_year: bool = False
 
 
 @cache
@@ -56,6 +59,11 @@ def _relative_offsets() -> dict[str, int | None]:
     """Relative time word → years from the document's date; None for an unspecified past."""
     return {row["word"]: int(row["offset"]) if row["offset"] else None
             for row in load_table("relative_years")}
+
+
+@cache
+def _one_year_words() -> frozenset[str]:
+    return frozenset(row["word"] for row in load_table("relative_years") if row["one_year"])
 
 
 @cache
@@ -145,9 +153,9 @@ def resolve_year(sentence_prefix: str, doc_year: int | None,
         if last["plain"]:
             if last["since"]:
                 return YearGuess(doc_year, 0.75) if doc_year else YearGuess(None, 0.3)
-            return YearGuess(int(last["py"]), 0.95)
+            return YearGuess(int(last["py"]), 0.95, one_year=True)
         if last["bare"]:
-            return YearGuess(int(last["by"]), 0.85)
+            return YearGuess(int(last["by"]), 0.85, one_year=True)
         if last["plan"]:
             end = _plan_end_years().get(last["pn"])
             if end:
@@ -156,9 +164,9 @@ def resolve_year(sentence_prefix: str, doc_year: int | None,
         if offset is None:  # 曾经,心脏支架平均价格高达1.3万元: some earlier year
             return YearGuess(None, 0.5)
         if last["rel"] and doc_year:
-            return YearGuess(doc_year + offset, 0.85)
+            return YearGuess(doc_year + offset, 0.85, one_year=last["rel"] in _one_year_words())
     if carried:
-        return YearGuess(carried, 0.75)
+        return YearGuess(carried, 0.75, one_year=True)
     if doc_year:
         return YearGuess(doc_year, 0.6, from_date=True)
     return YearGuess(None, 0.2)
@@ -185,11 +193,15 @@ def _is_event_date(text: str, match: re.Match[str]) -> bool:
 
 
 def _is_comparison_base(text: str, match: re.Match[str]) -> bool:
-    """与2013年相比 / 比2013年 / 较2013年: the year a change is measured from, not the claim's."""
+    """与2013年相比 / 比2013年 / 较2013年 / 恢复至2019年的五成: the year a change or a share is
+    measured from, not the claim's."""
     before = text[max(0, match.start() - 1):match.start()]
     compared = words_by_role("context_words", "compared")
     if before in ("比", "较") or text.startswith(compared, match.end()):
         return True
+    digits = next((match.start(g) for g in ("ty", "py", "y1", "by") if match[g]), match.start())
+    if text[max(0, digits - 3):digits].endswith(words_by_role("context_words", "base_opener")):
+        return True  # 恢复至2019年的五成 (至2019年 reads as a target too), 相当于2019年同期的八成
     # 恢复至2018年疫情前水平的五成: the level of that year is the yardstick
     rest_of_clause = _CLAUSE_MARK.split(text[match.end():match.end() + _BASE_REACH], 1)[0]
     return any(word in rest_of_clause for word in words_by_role("context_words", "base_level"))

@@ -32,6 +32,10 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("明年3月,全村将建成3个直播间。", "3个", "target"),          # a future year is a plan
     ("党校每年培训干部约7000人次。", "7000人次", "level"),        # a period's flow
     ("党校累计培训干部约7000人次。", "7000人次", "cumulative"),   # a tally's default
+    # ... which gives way where the text puts the tally in one year, or its paragraph does
+    ("2023年全年入境旅客2821万人次。", "2821万人次", "level"),
+    ("2023年入境旅客2821万人次。其中,内地旅客1909.6万人次。", "1909.6万人次", "level"),
+    ("目前已开展健康讲座11场,为老年人免费体检6次。", "6次", "cumulative"),  # a moment: no year
     ("去年,共在市委党校举办26期培训班。", "26期", "level"),       # a period bounds 共
     ("今年已提醒“一把手”42人次。", "42人次", "level"),            # ... and 已
     # a plan's list (…目标是:) is planned item by item; 预期目标 is a target, not a forecast
@@ -61,6 +65,8 @@ def test_a_share_in_cheng_is_a_percentage() -> None:
     ("曾经,心脏支架平均价格高达1.3万元。", "1.3万元", None),     # an unspecified past
     # a year whose level is the yardstick (恢复至2018年…水平) is neither the figure's nor carried
     ("2023年访港旅客3400万人次,恢复至2018年疫情前水平的约五成。", "五成", 2023),
+    ("2023年入境旅客2821万人次,恢复至2019年的七成。其中,内地旅客1909.6万人次。",
+     "1909.6万人次", 2023),
     ("2023年访港旅客3400万人次,恢复至2018年疫情前水平的约五成。其中,内地旅客约2680万人次。",
      "2680万人次", 2023),
 ])
