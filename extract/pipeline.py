@@ -41,6 +41,7 @@ from .years import (
     is_before_state,
     reporting_year,
     resolve_year,
+    section_headings,
     since_frames,
     stated_year,
     stated_years,
@@ -85,6 +86,7 @@ class Doc:
     sentences: Sentences = field(init=False)
     regions: RegionResolver = field(init=False)
     carried_years: list[int | None] = field(init=False)
+    headings: list[str] = field(init=False)  # per sentence, its section's heading ("" none)
     since_frames: list[bool] = field(init=False)
     reporting_year: int | None = None  # the past year a communique reports on
     date_is_exact: bool = False  # the date is known to the day (given, or a dateline)
@@ -136,6 +138,7 @@ def read_context(doc: Doc) -> None:
     stated = stated_years(doc.clean, doc.sentences, doc.year)
     doc.carried_years = carried_years(doc.clean, doc.sentences, stated)
     doc.since_frames = since_frames(doc.clean, doc.sentences, stated)
+    doc.headings = section_headings(doc.clean, doc.sentences)
 
 
 def read_tables(doc: Doc) -> None:
@@ -226,6 +229,13 @@ def classify_kinds(doc: Doc) -> None:
             # 2014年以来,北京疏解一般制造业企业约3000家…。8家央企总部迁出北京: the period the
             # paragraph opened still runs, so its later tallies are totals since then too.
             claim.kind = "cumulative"
+        heading = doc.headings[claim.sentence]
+        if heading and (claim.kind, claim.sign) == (default or "level", 1):
+            # 二、2024年工作安排 … 新改建农村公路100公里: a plan's section plans its figures
+            led = classify_kind({"sentence": heading, "clause": heading, "segment": heading,
+                                 "after": ""}, number.unit_kind, default, has_target)
+            if led[0] in ("target", "forecast"):
+                claim.kind = led[0]
         listed = windows["segment"].strip() in _LIST_JOINERS
         if listed and previous is not None and previous.clause_start == claim.clause_start:
             claim.kind, claim.sign = previous.kind, previous.sign

@@ -265,6 +265,19 @@ def carried_years(text: str, sentences: Sentences, stated: list[int | None]) -> 
     return carried
 
 
+def section_headings(text: str, sentences: Sentences) -> list[str]:
+    """For each sentence, the heading of the section it is in ("" before any, and for a
+    heading itself)."""
+    out, current = [], ""
+    for lo, hi in zip(sentences.starts, sentences.ends, strict=True):
+        if is_section_heading(text, lo, hi):
+            current = text[lo:hi].strip()
+            out.append("")
+        else:
+            out.append(current)
+    return out
+
+
 def is_section_heading(text: str, lo: int, hi: int) -> bool:
     """True when text[lo:hi] is a whole line numbering a top-level section (一、工作回顾)."""
     if _section_number().match(text, lo) is None:

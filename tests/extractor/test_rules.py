@@ -447,3 +447,10 @@ def test_a_bracketed_dateline_keeps_the_title_above_in_its_story() -> None:
             "台湾方面,台湾去年接待旅客650万人次,台湾旅游收入增长。")
     rows = [r for r in extract_text(text, "t.txt", DATE) if r["quote"] == "2821万人次"]
     assert rows[-1]["region"] == "澳门特别行政区"
+
+
+@pytest.mark.parametrize(("heading", "kind"), [("二、2024年工作安排", "target"),
+                                               ("一、过去一年工作回顾", "level")])
+def test_a_plans_section_plans_its_figures(heading: str, kind: str) -> None:
+    text = f"{heading}\n(二)建设美丽城乡。新改建农村公路100公里。"
+    assert row(text, "100公里", SPRING)["kind"] == kind
