@@ -28,6 +28,7 @@ _WORD_REACH = 4  # characters after a counter that can finish the word it opens 
 # 较2022年末, 比上年: the base of a comparison
 _COMPARED = re.compile(r"[较比](?=\d|上年|去年|前年|上月|上季|同期)")
 _MAX_LABEL = 14  # characters: a column name, not a sentence
+_ASPECT_MAX = 4  # characters: the longest aspect word (两年平均)
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
@@ -352,11 +353,14 @@ def _with_rate_suffix(label: str, kind: str, unit: str, sign: int) -> str:
 
 
 def _without_rate_suffix(label: str) -> str:
-    """The measure a rate label is taken of: 地区生产总值增速 → 地区生产总值."""
+    """The measure a rate label is taken of: 地区生产总值增速 → 地区生产总值, and 收入名义增速
+    → 收入 (the aspect is the rate's, not the measure's)."""
     for ending in ("增速", "降幅", "占比"):
         if label.endswith(ending) and len(label) > len(ending):
-            return label[: -len(ending)]
-    return label
+            label = label[: -len(ending)]
+            break
+    aspect = longest_ending(label, len(label), _words("aspect"), _ASPECT_MAX)
+    return label[: -len(aspect)] if aspect and len(label) > len(aspect) else label
 
 
 @cache
@@ -439,6 +443,10 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
             base, _ = _phrase_before(tokens, start - 1, places)
             if base:
                 label = f"{base}占{label}" + ("" if label.endswith("比重") else "比重")
+        if label in _words("aspect") and start > clause_start:
+            base, _ = _phrase_before(tokens, start, places)
+            if base:  # 本地生产总值按年实质增长4.1%: the measure stands before its aspect
+                label = base + label
         compared = list(_COMPARED.finditer(text, clause_start, number_start))
         if not label and compared:  # 空缺率较2022年末下降了22.2%: the subject precedes 较
             label, _ = _phrase_before(tokens, compared[-1].start(), places)
