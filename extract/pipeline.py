@@ -41,7 +41,7 @@ from .years import (
     is_before_state,
     reporting_year,
     resolve_year,
-    section_headings,
+    section_heads,
     since_frames,
     stated_year,
     stated_years,
@@ -86,7 +86,7 @@ class Doc:
     sentences: Sentences = field(init=False)
     regions: RegionResolver = field(init=False)
     carried_years: list[int | None] = field(init=False)
-    headings: list[str] = field(init=False)  # per sentence, its section's heading ("" none)
+    heads: list[int | None] = field(init=False)  # per sentence, its section's heading sentence
     since_frames: list[bool] = field(init=False)
     reporting_year: int | None = None  # the past year a communique reports on
     date_is_exact: bool = False  # the date is known to the day (given, or a dateline)
@@ -136,9 +136,9 @@ def read_context(doc: Doc) -> None:
     rows = frozenset(doc.sentences.starts[c.sentence] for c in doc.claims if c.cell)
     doc.regions = RegionResolver.for_text(doc.clean, doc.sentences, rows)
     stated = stated_years(doc.clean, doc.sentences, doc.year)
-    doc.carried_years = carried_years(doc.clean, doc.sentences, stated)
+    doc.heads = section_heads(doc.clean, doc.sentences)
+    doc.carried_years = carried_years(doc.clean, doc.sentences, stated, doc.heads)
     doc.since_frames = since_frames(doc.clean, doc.sentences, stated)
-    doc.headings = section_headings(doc.clean, doc.sentences)
 
 
 def read_tables(doc: Doc) -> None:
@@ -229,9 +229,11 @@ def classify_kinds(doc: Doc) -> None:
             # 2014年以来,北京疏解一般制造业企业约3000家…。8家央企总部迁出北京: the period the
             # paragraph opened still runs, so its later tallies are totals since then too.
             claim.kind = "cumulative"
-        heading = doc.headings[claim.sentence]
-        if heading and (claim.kind, claim.sign) == (default or "level", 1):
+        head = doc.heads[claim.sentence]
+        if head not in (None, claim.sentence) and (claim.kind, claim.sign) == (
+                default or "level", 1):
             # 二、2024年工作安排 … 新改建农村公路100公里: a plan's section plans its figures
+            heading = doc.clean[doc.sentences.starts[head]:doc.sentences.ends[head]]
             led = classify_kind({"sentence": heading, "clause": heading, "segment": heading,
                                  "after": ""}, number.unit_kind, default, has_target)
             if led[0] in ("target", "forecast"):

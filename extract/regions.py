@@ -40,6 +40,7 @@ def _clause_opening() -> re.Pattern[str]:
     return re.compile(f"(?>{times}|{'|'.join(map(re.escape, words))})*+")
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _LIST_GAPS = ("", "、", "和", "与", "及", ",", "的")  # between chained or listed places
 _NAME_LENGTH = 6  # characters: a town or street name inside a chain of places
 _CLAUSE_MARKS = frozenset(",，、;；:：。！？ ")
@@ -209,6 +210,9 @@ def region_by_name(name: str) -> Region | None:
 
 def _is_whole_word(text: str, start: int, end: int) -> bool:
     """jieba's view, on a small window, of whether text[start:end] is not cut out of a word."""
+    han_before = start > 0 and _HAN.match(text, start - 1) is not None
+    if not han_before and not _HAN.match(text, end):
+        return True  # jieba cuts a run of Chinese characters off whatever stands beside it
     lo, hi = max(0, start - 6), min(len(text), end + 6)
     bounds, pos = set(), lo
     for token in tagger().cut(text[lo:hi], False):
@@ -296,49 +300,47 @@ def _local_mentions(text: str) -> list[Mention]:
     found = []
     suffixes = _place_suffixes()
     by_length = sorted(suffixes, key=len, reverse=True)
+    time_words, sheds = _time_words(), words_by_role("context_words", "name_sheds")
     for match in _suffix_matches(text):
         suffix = next(x for x in by_length if match.group().endswith(x))
         stem_end = match.end() - len(suffix)
         start = stem_end
         stem_tags = []
         for token in reversed(tagged_tokens(text, match.start(), stem_end)):
-            if token.tag[:1] in _FUNCTION_TAGS or token.word in _time_words():
+            if token.tag[:1] in _FUNCTION_TAGS or token.word in time_words:
                 break  # 去年|全港: a time word opens no name
             start = token.start
             stem_tags.append(token.tag)
-        while stem_end - start > 2 and text[start] in words_by_role("context_words",
-                                                                      "name_sheds"):
+        while stem_end - start > 2 and text[start] in sheds:
             start += 1
-        if stem_end - start < 2:
-            continue
-        # the stem follows a coarser place of its chain (郫筒街道|书院社区)
-        chained = longest_ending(text, start, suffixes, _longest_suffix()) is not None
-        if _is_local_name(text, start, match.end(), text[start:stem_end], stem_tags, chained):
+        if stem_end - start >= 2 and _is_local_name(text, start, match.end(),
+                                                    text[start:stem_end], stem_tags):
             name = text[start:match.end()]
             found.append(Mention(start, match.end(), Region(name, "", suffixes[suffix], "", "")))
     return found
 
 
-def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[str],
-                   chained: bool) -> bool:
+def _is_local_name(text: str, start: int, end: int, stem: str, stem_tags: list[str]) -> bool:
     """True when text[start:end] reads as one named place, not a phrase or a kind of place.
 
     A stem ending in a place suffix itself (面向镇|村, 城乡|社区) pairs two
     kinds of place (镇村, 乡村社区): a phrase, not a name. A stem of idioms or
     set phrases (软弱涣散|村) describes a kind of place. A common word as stem names a kind
-    (困难|村) unless the name is `chained` after its street or town (郫筒街道|书院社区).
+    (困难|村) unless the name is chained after its street or town (郫筒街道|书院社区).
+    The cheap tests go first: most candidates fail one.
     """
     name = text[start:end]
     _, surfaces, _ = _table()
-    common = (not chained and word_frequency(stem[-2:]) > _COMMON_WORD_FREQ
-              and stem not in surfaces)
-    # A one-character kind (镇, 村) right before the suffix pairs two kinds of place;
-    # a longer suffix there is part of the name (晓镇家园|社区).
-    kinds = stem[-1] in _place_suffixes() and stem not in surfaces
-    starts_wrong = name[0] in words_by_role("context_words", "not_name_start")
-    described = bool(stem_tags) and all(tag[:1] in _DESCRIPTION_TAGS for tag in stem_tags)
-    return not (starts_wrong or described or name in _by_name() or common or kinds
-                or _ends_in_common_noun(name) or not _is_whole_word(text, start, end))
+    if (name[0] in words_by_role("context_words", "not_name_start") or name in _by_name()
+            # a one-character kind (镇, 村) before the suffix pairs two kinds of place;
+            # a longer suffix there is part of the name (晓镇家园|社区)
+            or (stem[-1] in _place_suffixes() and stem not in surfaces)
+            or (stem_tags and all(tag[:1] in _DESCRIPTION_TAGS for tag in stem_tags))):
+        return False
+    if (stem not in surfaces and word_frequency(stem[-2:]) > _COMMON_WORD_FREQ
+            and longest_ending(text, start, _place_suffixes(), _longest_suffix()) is None):
+        return False
+    return not _ends_in_common_noun(name) and _is_whole_word(text, start, end)
 
 
 def _ends_in_common_noun(name: str) -> bool:

@@ -72,7 +72,7 @@ def _plan_end_years() -> dict[str, int]:
 
 
 _TITLE_LINES = 3
-_SINCE = "以来"
+_SINCE = re.compile("以来")
 _BASE_REACH = 6  # characters after a year within which 水平 makes it a yardstick
 _HEADING_MAX = 30  # a section heading is a short line
 _SENTENCE_END = re.compile(r"[。!?;]")
@@ -246,36 +246,45 @@ def _year_words() -> re.Pattern[str]:
 
 
 def _new_paragraph(text: str, sentences: Sentences, index: int) -> bool:
-    return index > 0 and text.rfind("\n", sentences.starts[index - 1], sentences.starts[index]) >= 0
+    """True when a line break stands between sentence `index` and the one before it."""
+    return index > 0 and text.find("\n", sentences.ends[index - 1],
+                                   sentences.starts[index]) >= 0
 
 
-def carried_years(text: str, sentences: Sentences, stated: list[int | None]) -> list[int | None]:
+def carried_years(text: str, sentences: Sentences, stated: list[int | None],
+                  heads: list[int | None]) -> list[int | None]:
     """For each sentence, the last year stated by an earlier sentence of its paragraph (line),
-    else by the heading of its section (一、过去一年工作回顾 … 二、2024年工作安排)."""
+    else by the heading of its section (一、过去一年工作回顾 … 二、2024年工作安排); `heads`
+    are from `section_heads`."""
     carried: list[int | None] = []
-    current = section = None
-    for index, (lo, hi) in enumerate(zip(sentences.starts, sentences.ends, strict=True)):
+    current = None
+    for index, head in enumerate(heads):
         if _new_paragraph(text, sentences, index):
-            current = section
+            current = stated[head] if head is not None else None
         carried.append(current)
-        if is_section_heading(text, lo, hi):
-            section = current = stated[index]
-        else:
-            current = stated[index] or current
+        current = stated[index] if head == index else stated[index] or current
     return carried
 
 
-def section_headings(text: str, sentences: Sentences) -> list[str]:
-    """For each sentence, the heading of the section it is in ("" before any, and for a
-    heading itself)."""
-    out, current = [], ""
-    for lo, hi in zip(sentences.starts, sentences.ends, strict=True):
-        if is_section_heading(text, lo, hi):
-            current = text[lo:hi].strip()
-            out.append("")
-        else:
-            out.append(current)
-    return out
+def section_heads(text: str, sentences: Sentences) -> list[int | None]:
+    """For each sentence, the index of the heading sentence of its section (itself for a
+    heading, None before any)."""
+    # One scan finds the lines that open on a section number; only those may be headings.
+    openers = sorted({sentences.index_of(m.end() - 1)
+                      for m in _line_opening_number().finditer(text)})
+    heads: list[int | None] = []
+    current = None
+    for index in openers:
+        if is_section_heading(text, sentences.starts[index], sentences.ends[index]):
+            heads.extend([current] * (index - len(heads)))
+            current = index
+    heads.extend([current] * (len(sentences.starts) - len(heads)))
+    return heads
+
+
+@cache
+def _line_opening_number() -> re.Pattern[str]:
+    return re.compile(r"^" + _section_number().pattern, re.MULTILINE)
 
 
 def is_section_heading(text: str, lo: int, hi: int) -> bool:
@@ -303,11 +312,12 @@ def since_frames(text: str, sentences: Sentences, stated: list[int | None]) -> l
     paragraph's tallies are then totals since that start."""
     framed: list[bool] = []
     current = False
-    for index, (lo, hi) in enumerate(zip(sentences.starts, sentences.ends, strict=True)):
+    since = {sentences.index_of(m.start()) for m in _SINCE.finditer(text)}
+    for index in range(len(sentences.starts)):
         if _new_paragraph(text, sentences, index):
             current = False
         framed.append(current)
-        if text.find(_SINCE, lo, hi) >= 0:
+        if index in since:
             current = True
         elif stated[index] is not None:
             current = False
