@@ -192,6 +192,7 @@ def classify_kinds(doc: Doc) -> None:
     kind; the state before a from/to pair is never the plan or the change.
     """
     previous: Claim | None = None
+    planned: dict[tuple[int, str, str, bool], tuple[str, int]] = {}  # a heading's kind
     for claim in doc.claims:
         number = claim.number
         if claim.cell is not None:
@@ -233,9 +234,12 @@ def classify_kinds(doc: Doc) -> None:
         if head not in (None, claim.sentence) and (claim.kind, claim.sign) == (
                 default or "level", 1):
             # 二、2024年工作安排 … 新改建农村公路100公里: a plan's section plans its figures
-            heading = doc.clean[doc.sentences.starts[head]:doc.sentences.ends[head]]
-            led = classify_kind({"sentence": heading, "clause": heading, "segment": heading,
-                                 "after": ""}, number.unit_kind, default, has_target)
+            key = (head, number.unit_kind, default, has_target)
+            if key not in planned:
+                heading = doc.clean[doc.sentences.starts[head]:doc.sentences.ends[head]]
+                planned[key] = classify_kind({"sentence": heading, "clause": heading,
+                                              "segment": heading, "after": ""}, *key[1:])
+            led = planned[key]
             if led[0] in ("target", "forecast"):
                 claim.kind = led[0]
         listed = windows["segment"].strip() in _LIST_JOINERS
