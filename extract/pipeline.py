@@ -46,6 +46,7 @@ from .years import (
     stated_year,
     stated_years,
     target_year,
+    without_dates,
     year_just_ended,
 )
 
@@ -173,6 +174,7 @@ def qualify(doc: Doc) -> None:
 
 def date_claims(doc: Doc) -> None:
     """The year each figure refers to; the state before a from/to pair keeps none."""
+    cache: dict[int, int | None] = {}
     for claim in doc.claims:
         number = claim.number
         if claim.cell is not None:  # a year column, else the year the report covers
@@ -183,6 +185,20 @@ def date_claims(doc: Doc) -> None:
             continue
         claim.year = resolve_year(claim.window(doc, "sentence"), doc.year,
                                   doc.carried_years[claim.sentence])
+        if claim.year.from_date:
+            # 澳门去年入境旅客逾2821万人次 over a story: the year its title reports on
+            titled = _title_year(doc, doc.regions.story_index(number.start), cache)
+            if titled is not None and titled != doc.year:
+                claim.year = YearGuess(titled, 0.7, one_year=True)
+
+
+def _title_year(doc: Doc, story: int, cache: dict[int, int | None]) -> int | None:
+    """The year a story's title states (去年…, 2023年…), if any, read once per story."""
+    if story not in cache:
+        bounds = doc.regions.stories[story]
+        title = without_dates(doc.clean[bounds.start:bounds.title_end])  # no 2024年1月9日
+        cache[story] = stated_year(title, doc.year) if title.strip() else None
+    return cache[story]
 
 
 def classify_kinds(doc: Doc) -> None:

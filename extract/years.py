@@ -20,6 +20,7 @@ _CLAUSE_MARK = re.compile(r"[,:;，：]")
 _DATELINE = re.compile(_YEAR + r" ?年 ?(\d{1,2}) ?月 ?(\d{1,2}) ?日")
 _WIRE_DATELINE = re.compile(r"(?:社|报|网)[\u4e00-\u9fff]{2,4}(\d{1,2})月(\d{1,2})日电")
 _YEAR_DIGITS = re.compile(_YEAR)
+_DATE = re.compile(_YEAR + r" ?年 ?\d{1,2} ?月(?: ?\d{1,2} ?日)?")
 _HEAD_CHARS = 600
 _DATELINE_LINE_MAX = 60
 _ISSUE = re.compile(_YEAR + r" ?年 ?第 ?\d{1,3} ?期")
@@ -103,6 +104,11 @@ def dateline(text: str) -> dt.date | None:
             except ValueError:
                 continue
     return None
+
+
+def without_dates(text: str) -> str:
+    """`text` with its calendar dates (2024年1月9日, 2024年1月) taken out."""
+    return _DATE.sub("", text)
 
 
 def infer_document_date(text: str) -> dt.date | None:

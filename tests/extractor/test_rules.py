@@ -458,3 +458,13 @@ def test_a_bracketed_dateline_keeps_the_title_above_in_its_story() -> None:
 def test_a_plans_section_plans_its_figures(heading: str, kind: str) -> None:
     text = f"{heading}\n(二)建设美丽城乡。新改建农村公路100公里。"
     assert row(text, "100公里", SPRING)["kind"] == kind
+
+
+@pytest.mark.parametrize(("title", "year"), [
+    ("澳门去年入境旅客逾2,821万人次", 2023),   # the title's year frames its story
+    ("2023年12月30日 澳门旅游简讯", 2024),     # a date in a title is no year reported on
+])
+def test_a_storys_title_gives_the_year_of_its_unmarked_figures(title: str, year: int) -> None:
+    text = (f"{title}\n\n【本报讯】治安警察局公布,入境旅客创新高。\n"
+            "按客源地分析,内地旅客1909.6万人次。")
+    assert row(text, "1909.6万人次", dt.date(2024, 1, 2))["year"] == year
