@@ -46,7 +46,7 @@ from .years import (
     stated_year,
     stated_years,
     target_year,
-    without_dates,
+    title_year,
     year_just_ended,
 )
 
@@ -196,8 +196,7 @@ def _title_year(doc: Doc, story: int, cache: dict[int, int | None]) -> int | Non
     """The year a story's title states (去年…, 2023年…), if any, read once per story."""
     if story not in cache:
         bounds = doc.regions.stories[story]
-        title = without_dates(doc.clean[bounds.start:bounds.title_end])  # no 2024年1月9日
-        cache[story] = stated_year(title, doc.year) if title.strip() else None
+        cache[story] = title_year(doc.clean[bounds.start:bounds.title_end], doc.year)
     return cache[story]
 
 

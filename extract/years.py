@@ -106,9 +106,11 @@ def dateline(text: str) -> dt.date | None:
     return None
 
 
-def without_dates(text: str) -> str:
-    """`text` with its calendar dates (2024年1月9日, 2024年1月) taken out."""
-    return _DATE.sub("", text)
+def title_year(title: str, doc_year: int | None) -> int | None:
+    """The year a story's title reports on (澳门去年入境旅客…), not counting its dates
+    (——2024年1月9日在…会议上) or a section heading that opens the story (一、过去一年…)."""
+    lines = [line for line in title.splitlines() if not _section_number().match(line)]
+    return stated_year(_DATE.sub("", "\n".join(lines)), doc_year)
 
 
 def infer_document_date(text: str) -> dt.date | None:
