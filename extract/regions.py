@@ -527,8 +527,8 @@ class RegionResolver:
                 end: int | None = None) -> tuple[Region, float]:
         """The region for a number at text[pos:end], and how sure we are (0..1).
 
-        全市-style words and 全国 count only in the number's own clause:
-        elsewhere they are usually a comparison (居全市前列, 全国文明城区).
+        全市-style words and 全国 count only in the number's own clause or opening its
+        sentence: elsewhere they are usually a comparison (居全市前列, 全国文明城区).
         """
         sentence_start = self.sentences.starts[sentence_index]
         own = self._written_before(max(sentence_start, pos - _OWN_PLACE_GAP - _NAME_REACH), pos)
@@ -541,6 +541,9 @@ class RegionResolver:
         in_sentence = self._topic_before(sentence_start, pos, relative, clause_lo)
         if in_sentence:
             return in_sentence, 0.9
+        opening = self._relative_before(sentence_start, clause_lo) if relative is None else None
+        if opening and _clause_opening().fullmatch(self.text, sentence_start, opening[1]):
+            return opening[0], 0.8  # 今年全省…主要预期目标是:地区生产总值增长6%: its subject
         carried, home = self.carried[sentence_index], self.home_at(pos)
         if carried is not None and not _encloses(carried, home) and not _local_within(home,
                                                                                      carried):

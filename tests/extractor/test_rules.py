@@ -468,3 +468,9 @@ def test_a_storys_title_gives_the_year_of_its_unmarked_figures(title: str, year:
     text = (f"{title}\n\n【本报讯】治安警察局公布,入境旅客创新高。\n"
             "按客源地分析,内地旅客1909.6万人次。")
     assert row(text, "1909.6万人次", dt.date(2024, 1, 2))["year"] == year
+
+
+def test_quan_sheng_opening_a_sentence_is_its_subject() -> None:
+    text = ("杭州台记者:去年杭州数字经济增加值4905亿元。\n主持人:感谢各位记者。"
+            "今年全省经济社会发展的主要预期目标是:地区生产总值增长6%以上。")
+    assert row(text, "6%")["region"] == "浙江省"
