@@ -220,6 +220,9 @@ def _phrase_before(tokens: list[Token], end: int, skip_places: set[int]) -> tupl
         if token.word in _words("link") or token.start in skip_places:
             break
         joins = token.word == "的" and words and i > 0 and _is_noun(before[i - 1].tag)
+        # a classifier between nouns names a class of them (金银珠宝|类|商品零售额)
+        joins = joins or (token.tag == "q" and bool(words) and i > 0
+                          and _is_noun(before[i - 1].tag))
         # 率 binds the word before it whatever its tag (一致/d 率, 办结/v 率).
         joins = joins or (len(words) == 1 and words[0].word == "率" and token.tag != "m"
                           and token.word.strip() and token.word not in _words("link")
@@ -588,12 +591,33 @@ def list_subject(clause_before: str, index: int,
     subject, last = subjects[index], subjects[-1]
     if not subject:  # the item is a place: it shares what the last item measures
         return last
-    # The items are parallel to the last one's first word: 城镇、农村|居民人均可支配收入,
-    # 第一、第二、第三|产业增加值 (the shortest dictionary word, not the tagger's terms).
-    first = first_word(last)
-    if index < len(subjects) - 1 and 0 < len(first) < len(last):
-        head = last[len(first):]
-        if not subject.endswith(head):
-            return subject + head
+    head = _shared_head(subjects[:-1], last)
+    if index < len(subjects) - 1 and head and not subject.endswith(head):
+        return subject + head
     return subject
+
+
+def _common_ending(words: list[str]) -> str:
+    """The longest ending all `words` share ("" for none or no words)."""
+    if not words:
+        return ""
+    size = 0
+    while size < min(map(len, words)) and len({w[-size - 1] for w in words}) == 1:
+        size += 1
+    return words[0][len(words[0]) - size:]
+
+
+def _shared_head(items: list[str], last: str) -> str:
+    """What the last item of a list adds that the others share: after the ending the
+    others have in common, where it has one too (金银珠宝类、通讯器材类、文化办公用品类|商品零售额,
+    城镇常住居民和农村常住居民|人均可支配收入), else after its first word (城镇、农村|居民
+    人均可支配收入, 第一、第二、第三|产业增加值: the shortest dictionary word, not the
+    tagger's terms)."""
+    common = _common_ending([item for item in items if item])
+    for size in range(len(common), 0, -1):
+        at = last.find(common[-size:], 1)
+        if at > 0 and at + size < len(last):
+            return last[at + size:]
+    first = first_word(last)
+    return last[len(first):] if 0 < len(first) < len(last) else ""
 

@@ -245,6 +245,11 @@ def test_a_communique_reports_on_the_year_in_its_title() -> None:
      ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),  # the tagger holds the term whole
     ("第一、第二、第三产业增加值分别增长2.1%、3.5%和6.2%。",
      ["第一产业增加值增速", "第二产业增加值增速", "第三产业增加值增速"]),
+    # ... or to the ending the other items share, where the last item has it too
+    ("城镇常住居民和农村常住居民人均可支配收入分别增长4.5%和6.2%。",
+     ["城镇常住居民人均可支配收入增速", "农村常住居民人均可支配收入增速"]),
+    ("金银珠宝类、通讯器材类、文化办公用品类商品零售额分别增长25.3%、18.6%和12.4%。",
+     ["金银珠宝类商品零售额增速", "通讯器材类商品零售额增速", "文化办公用品类商品零售额增速"]),
 ])
 def test_list_items_are_parallel_to_the_last_items_first_word(text: str,
                                                               labels: list[str]) -> None:
