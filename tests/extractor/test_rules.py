@@ -211,7 +211,7 @@ def test_region(text: str, quote: str, region: str) -> None:
     ("全市老年人口56.2万人,占总人口的22.5%。", "22.5%", "老年人口占总人口比重", ""),
     # a link verb right before the number is tagged apart (jieba reads 率达, 数达 as words)
     ("问题办结率达98.7%。", "98.7%", "问题办结率", ""),
-    ("每千人口执业医师数达2.6人。", "2.6人", "执业医师数", ""),
+    ("每千人口执业医师数达2.6人。", "2.6人", "每千人口执业医师数", ""),
     ("65岁以上老年人口达56.2万人。", "56.2万人", "老年人口", "老年人口"),
     # a planned growth rate is still labelled as a growth rate
     ("今年的主要预期目标是:地区生产总值增长5.5%左右。", "5.5%", "地区生产总值增速",
