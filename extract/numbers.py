@@ -96,6 +96,7 @@ def _not_claim_context() -> dict[str, tuple[str, ...]]:
 
 
 _LINK_REACH = 500  # characters: longer than any web address in running text
+_ASCII_MARK = re.compile(r"[!-~]")
 _LINK_TOKEN = re.compile(rf"[!-~]{{1,{_LINK_REACH}}}\Z")  # the ASCII run a number ends
 
 
@@ -111,9 +112,12 @@ def _in_metadata_phrase(text: str, start: int) -> bool:
     lo = max(0, start - MAX_SENTENCE)  # linear time
     last_break = _LAST_PHRASE_BREAK.match(text, lo, start)
     phrase = text[last_break.end() if last_break else lo:start]
+    if any(word in phrase for word in context["phrase"]):
+        return True
+    if start == 0 or not _ASCII_MARK.match(text, start - 1):
+        return False  # an address is one run of ASCII, and none touches this number
     link = _LINK_TOKEN.search(text, max(0, start - _LINK_REACH), start + 1)
-    return (any(word in phrase for word in context["phrase"])
-            or (link is not None and any(word in link.group() for word in context["link"])))
+    return link is not None and any(word in link.group() for word in context["link"])
 
 
 def _in_excluded_context(text: str, start: int, end: int) -> bool:
