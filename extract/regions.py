@@ -191,6 +191,13 @@ def _not_place_names() -> frozenset[str]:
 
 
 @cache
+def _relative_automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...]]:
+    """The 全市-style words in one automaton, with the level each means, in table order."""
+    words = _relative_words()
+    return ahocorasick_rs.AhoCorasick(list(words)), tuple(words.values())
+
+
+@cache
 def _relative_words() -> dict[str, str]:
     return {row["word"]: row["level"] for row in load_table("region_words")}
 
@@ -631,14 +638,13 @@ class RegionResolver:
 
     def _relative_before(self, lo: int, hi: int) -> tuple[Region, int] | None:
         """A 全市/全区-style word in text[lo:hi], read as the nearest earlier place of its level."""
-        best = None
-        for word, level in _relative_words().items():
-            at = self.text.rfind(word, lo, hi)
-            if at >= 0 and (best is None or at > best[1]):
-                best = (level, at)
-        if best is None:
+        automaton, levels = _relative_automaton()
+        found = automaton.find_matches_as_indexes(self.text[lo:hi], overlapping=True)
+        if not found:
             return None
-        level, at = best
+        # the latest word; at one position, the first in the table
+        index, start, _ = max(found, key=lambda m: (m[1], -m[0]))
+        level, at = levels[index], lo + start
         home = self.home_at(at)
         if self._fits_level(home, level):
             return home, at
