@@ -98,8 +98,10 @@ def _unit_of(unit: str) -> tuple[float, str, str]:
 def _level_unit(unit_line: str) -> str:
     """The unit of a table's amounts from a unit line that may list one per kind of column
     (单位：亿元、%: amounts in 亿元, rates in %, which their headers already tell)."""
-    units = [u for u in _UNIT_SEPARATORS.split(unit_line) if u and u.strip("%％")]
-    return units[0] if units else unit_line
+    units = [u for u in _UNIT_SEPARATORS.split(unit_line) if u]
+    amounts = [u for u in units if u.strip("%％")]
+    # with two units for amounts (亿元、万人) the line cannot tell which column has which
+    return amounts[0] if len(amounts) == 1 else unit_line
 
 
 def _title_measure(lines: list[str]) -> str:

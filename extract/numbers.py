@@ -130,6 +130,14 @@ def _in_excluded_context(text: str, start: int, end: int) -> bool:
             or any(text.startswith(word, end) for word in context["after"]))
 
 
+@cache
+def _streak_units() -> frozenset[str]:
+    """Units whose count after 连续 is a streak's length: those measure_labels.csv names one
+    for (年 → 连续年数); 连续5小时 stays a duration."""
+    return frozenset(row["unit"] for row in load_table("measure_labels")
+                     if row["suffix"].startswith(tuple(words_by_role("context_words", "streak"))))
+
+
 def _after_streak_word(text: str, start: int) -> bool:
     """True when a word that opens a streak (连续) stands right before the number."""
     return text[max(0, start - 3):start].endswith(words_by_role("context_words", "streak"))
@@ -197,6 +205,9 @@ def _compound_part(text: str, pos: int,
     value = float(match.group().replace(",", "")) * part_factor
     if part_factor >= factor or value >= factor or (unit is None and part_factor == 1.0):
         return None
+    digits = match.group().replace(",", "").split(".")[0]
+    if part_factor == 1.0 and len(digits) != round(math.log10(factor)):
+        return None  # 249万|4,850人 fills 万's four places; 5亿|10个项目 is a second number
     return end, value, unit, qualifier
 
 
@@ -206,6 +217,10 @@ def _tenths_after(text: str, end: int, surface: str) -> float:
     if not surface.endswith("成") or not digit or digit not in _TENTHS_DIGITS:
         return 0.0
     if following and following in _TENTHS_DIGITS + "十百千万亿成":  # 五成五十: no tenths
+        return 0.0
+    token = next((t for t in tagged_tokens(text, end, min(len(text), end + 4)) if t.start == end),
+                 None)
+    if token is None or len(token.word) > 1:  # 四成|一线城市: the digit opens a word
         return 0.0
     return float(_TENTHS_DIGITS.index(text[end]) + 1)
 
@@ -315,7 +330,7 @@ def find_numbers(text: str) -> list[NumberSpan]:
             waiting.append(start)
             range_next = link.end()
             continue
-        if kind == "excluded" and _after_streak_word(text, start):
+        if kind == "excluded" and unit in _streak_units() and _after_streak_word(text, start):
             kind = "duration"  # 连续13年位居全球第一: a streak's length is a claim, unlike 2023年
         if (kind == "excluded" or (not unit and factor == 1.0)
                 or (chinese and value <= _RHETORICAL_MAX and _is_rhetorical(text, start, quote_end))

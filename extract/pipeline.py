@@ -241,7 +241,7 @@ def classify_kinds(doc: Doc) -> None:
                 claim.kind, claim.sign = led if led[0] != "level" else (claim.kind, claim.sign)
         if (doc.since_frames[claim.sentence] and number.unit_kind in _TALLIED
                 and (claim.kind, claim.sign) == (default or "level", 1)
-                and stated_year(windows["sentence"]) is None):
+                and stated_year(windows["sentence"], doc.year) is None):
             # 2014年以来,北京疏解一般制造业企业约3000家…。8家央企总部迁出北京: the period the
             # paragraph opened still runs, so its later tallies are totals since then too.
             claim.kind = "cumulative"
@@ -318,7 +318,8 @@ def date_full_years(doc: Doc) -> None:
         if not claim.year.from_date or claim.kind in ("target", "forecast"):
             continue
         start = doc.sentences.starts[claim.sentence]
-        paragraph = doc.clean.rfind("\n", max(0, start - _PARAGRAPH_REACH), start) + 1
+        lo = max(0, start - _PARAGRAPH_REACH)
+        paragraph = doc.clean.rfind("\n", lo, start) + 1 or lo
         year = year_just_ended(doc.date, doc.clean[paragraph:claim.number.start])
         if year is not None:
             claim.year = YearGuess(year, 0.8)

@@ -771,7 +771,7 @@ def _in_attribution(text: str, mention: Mention) -> bool:
     if not text[max(0, mention.start - 3):mention.start].endswith(
             words_by_role("context_words", "source_opener")):
         return False
-    rest = re.split(r"[,;:。]", text[mention.end:mention.end + _ATTRIBUTION_REACH], maxsplit=1)[0]
+    rest = re.split(r"[,;:。；]", text[mention.end:mention.end + _ATTRIBUTION_REACH], maxsplit=1)[0]
     return any(word in rest for word in words_by_role("context_words", "source_verb"))
 
 

@@ -18,7 +18,8 @@ from .tables import load_table
 
 _TITLE_MAX = 40  # a title line is short and has no sentence mark
 _TITLE_LINES = 3  # at most this many title lines above a byline belong to the story
-_SENTENCE_MARKS = re.compile(r"[。！？；，]|,(?!\d)")  # 2,821 is a number, not a clause
+# a comma between thousands (2,821) is part of a number, not a clause mark
+_SENTENCE_MARKS = re.compile(r"[。！？；，]|(?<!\d),|,(?!\d{3}(?!\d))")
 
 
 @dataclass(frozen=True)

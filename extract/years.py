@@ -76,7 +76,7 @@ _TITLE_LINES = 3
 _SINCE = re.compile("以来")
 _BASE_REACH = 6  # characters after a year within which 水平 makes it a yardstick
 _HEADING_MAX = 30  # a section heading is a short line
-_SENTENCE_END = re.compile(r"[。!?;]")
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
 
 
 def reporting_year(text: str) -> int | None:
@@ -180,6 +180,7 @@ def resolve_year(sentence_prefix: str, doc_year: int | None,
     return YearGuess(None, 0.2)
 
 
+_PLAN_WORD = 2  # characters of a plan noun after 全年 (全年目标)
 _LAST_MONTH_BEFORE_RELEASES = 6  # a year's annual figures are all out by its middle
 
 
@@ -189,9 +190,27 @@ def year_just_ended(date: dt.date, paragraph_prefix: str) -> int | None:
     全年实现地区生产总值… in a report of March 2024 is 2023's figure."""
     if date.month > _LAST_MONTH_BEFORE_RELEASES:
         return None
-    if any(word in paragraph_prefix for word in words_by_role("context_words", "full_year")):
-        return date.year - 1
+    for match in _full_year_words().finditer(paragraph_prefix):
+        before = paragraph_prefix[max(0, match.start() - 1):match.start()]
+        after = paragraph_prefix[match.end():match.end() + _PLAN_WORD]
+        if before not in _not_before_full_year() and not after.startswith(_plan_words()):
+            return date.year - 1  # not 比上年末 (last year's end) nor 全年目标 (a plan)
     return None
+
+
+@cache
+def _full_year_words() -> re.Pattern[str]:
+    return re.compile("|".join(words_by_role("context_words", "full_year")) or r"(?!)")
+
+
+@cache
+def _not_before_full_year() -> frozenset[str]:
+    return frozenset(words_by_role("context_words", "not_before_full_year"))
+
+
+@cache
+def _plan_words() -> tuple[str, ...]:
+    return words_by_role("context_words", "plan_noun")
 
 
 def _is_event_date(text: str, match: re.Match[str]) -> bool:
@@ -232,7 +251,8 @@ def stated_year(sentence: str, doc_year: int | None = None) -> int | None:
             if match[group]:
                 year = int(match[group])
         offset = _relative_offsets().get(match["rel"] or "")
-        if offset is not None and doc_year:
+        # a moment (目前, 现在) points at the date itself and states no year of its own
+        if offset is not None and doc_year and (offset or match["rel"] in _one_year_words()):
             year = doc_year + offset
     return year
 

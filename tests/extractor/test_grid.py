@@ -103,3 +103,10 @@ def test_a_unit_line_listing_units_by_kind_of_column_gives_the_amounts_theirs() 
 def test_a_compound_unit_in_a_unit_line_stays_whole() -> None:
     text = "单位：元/亩\n品种\t净收益\n小麦\t850\n玉米\t920\n"
     assert {r["unit"] for r in extract_text(text, "t.txt")} == {"元/亩"}
+
+
+def test_a_unit_line_with_two_units_for_amounts_gives_neither_to_all() -> None:
+    text = ("单位：亿元、万人\n区县\t地区生产总值\t常住人口\n吴兴区\t718.5\t68.2\n"
+            "南浔区\t552.9\t50.1\n")
+    rows = {r["quote"]: r for r in extract_text(text, "t.txt")}
+    assert rows["68.2"]["value"] != 6_820_000_000  # 亿元 is not every column's unit

@@ -44,6 +44,9 @@ def spans(text: str) -> list[tuple[str, float, str, str]]:
     ("每亩年认领费用1200元", "1200元", 1200, "元", ""),  # 费用 is no 用 (用3天时间)
     ("平均房租为每晚1,485港元", "1,485港元", 1485, "港元", ""),  # a currency's own unit
     ("货物吞吐量连续13年位居全球第一", "13年", 13, "年", ""),  # a streak's length is a claim
+    ("居民消费价格连续3个月下降", "3个月", 3, "月", ""),
+    ("约四成一线城市房价下跌", "四成", 40, "%", ""),  # 一线 is a word, not a tenth
+    ("总投资5亿10个项目开工", "10个", 10, "个", ""),  # a second number, not 5亿's tail
 ])
 def test_numbers_with_units(text: str, quote: str, value: float, unit: str, qualifier: str) -> None:
     assert (quote, pytest.approx(value), unit, qualifier) in spans(text)
@@ -52,7 +55,8 @@ def test_numbers_with_units(text: str, quote: str, value: float, unit: str, qual
 @pytest.mark.parametrize("text", [
     "2013年5月,总书记在天津调研", "3月19日5:00驶入", "轨道交通5号线", "华鑫878轮",
     "“十三五”期间", "“3+2”模式", "党的二十大", "提出7点要求", "增强“四个意识”",
-    "以八大抓手为载体", "一成不变的做法", "每一成员", "用3天时间深入考察", "15名35岁左右的干部",
+    "以八大抓手为载体", "一成不变的做法", "每一成员", "连续5小时作业", "用3天时间深入考察",
+    "15名35岁左右的干部",
     "上接第1版",
     "2024年第12期·总第1150期", "编辑部电话 022-23020102", "定价 8.00元", "邮政编码 300210",
     "ISSN 0412-0892", "PM2.5浓度", "一亩三分地", "千年大计", "二十届三中全会",

@@ -36,6 +36,8 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
     ("2023年全年入境旅客2821万人次。", "2821万人次", "level"),
     ("2023年入境旅客2821万人次。其中,内地旅客1909.6万人次。", "1909.6万人次", "level"),
     ("目前已开展健康讲座11场,为老年人免费体检6次。", "6次", "cumulative"),  # a moment: no year
+    ("目前已开展健康讲座11场。为老年人免费体检6次。", "6次", "cumulative"),  # ... nor carried
+    ("直播间平均每天观看人数保持在2.6万人次。", "2.6万人次", "level"),  # a day's flow
     ("去年,共在市委党校举办26期培训班。", "26期", "level"),       # a period bounds 共
     ("今年已提醒“一把手”42人次。", "42人次", "level"),            # ... and 已
     # a plan's list (…目标是:) is planned item by item; 预期目标 is a target, not a forecast
@@ -85,6 +87,8 @@ SPRING = dt.date(2024, 3, 20)  # before mid-year only the last year has ended
     ("全年粮食产量720亿斤。其中,稻谷产量增长1.3%。", "1.3%", SPRING, 2023),
     ("全年预期增长6%左右。", "6%", SPRING, 2024),                  # a plan is this year's
     ("全年实现地区生产总值2.2万亿元。", "2.2万亿元", DATE, 2024),  # in December the year is out
+    ("3月末存款余额2万亿元,比上年末增长3%。", "3%", SPRING, 2024),  # 上年末 is last year's end
+    ("上半年完成全年目标的45%。", "45%", SPRING, 2024),             # 全年目标 is a plan
     ("全市地区生产总值2.2万亿元。", "2.2万亿元", SPRING, 2024),    # no full-year word
     # 过去一年 names last year, and the paragraph's later sentences carry it
     ("过去一年,全县地区生产总值增长5.8%。工业增加值增长7%。", "7%", SPRING, 2023),
