@@ -28,7 +28,6 @@ _WORD_REACH = 4  # characters after a counter that can finish the word it opens 
 # 较2022年末, 比上年: the base of a comparison
 _COMPARED = re.compile(r"[较比](?=\d|上年|去年|前年|上月|上季|同期)")
 _MAX_LABEL = 14  # characters: a column name, not a sentence
-_ASPECT_MAX = 4  # characters: the longest aspect word (两年平均)
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
 # Tags (first letters or whole tags) of words that may sit inside a noun phrase.
@@ -99,7 +98,13 @@ def _words(role: str) -> frozenset[str]:
 
 @cache
 def _longest_link() -> int:
+    """The longest link word's length: how far back from a number one can end."""
     return max(map(len, _words("link")), default=0)
+
+
+@cache
+def _longest_aspect() -> int:
+    return max(map(len, _words("aspect")), default=0)
 
 
 @cache
@@ -362,7 +367,7 @@ def _without_rate_suffix(label: str) -> str:
         if label.endswith(ending) and len(label) > len(ending):
             label = label[: -len(ending)]
             break
-    aspect = longest_ending(label, len(label), _words("aspect"), _ASPECT_MAX)
+    aspect = longest_ending(label, len(label), _words("aspect"), _longest_aspect())
     return label[: -len(aspect)] if aspect and len(label) > len(aspect) else label
 
 
@@ -557,7 +562,8 @@ def respectively_at(text: str, lo: int = 0, hi: int | None = None) -> int:
 
 
 def list_items(clause_before: str) -> list[tuple[int, int]]:
-    """Spans of the items of a 分别 list before 分别 (杭州、宁波、温州GDP分别…), or []."""
+    """Spans of the items of a 分别 or 依次 list before that word (杭州、宁波、温州GDP分别…),
+    or []."""
     at = respectively_at(clause_before)
     if at < 0:
         return []

@@ -280,7 +280,8 @@ def _list_start(doc: Doc, sentence: int) -> int:
     first = sentence
     while first > 0 and sentence - first < _MAX_ITEMS:
         end = doc.sentences.ends[first - 1]
-        if doc.clean[end - 1:end] != _ITEM_END:
+        gap = doc.clean[end:doc.sentences.starts[first]]
+        if doc.clean[end - 1:end] != _ITEM_END or "\n" in gap:
             break
         first -= 1
     return doc.sentences.starts[first]
@@ -294,6 +295,8 @@ def _lead_clause(doc: Doc, claim: Claim) -> tuple[int, int] | None:
     if at <= sentence_start:
         return None
     return clause_start(doc.clean, sentence_start, at), at
+
+
 _TALLIED = ("counter", "measure")  # units of things done or built, not rates
 _LIST_JOINERS = ("、", "和", "及", "与", ",")  # between the numbers of one list
 

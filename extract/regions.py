@@ -401,7 +401,7 @@ def _common_province(votes: Counter[str], regions: dict[str, Region], best: str)
     none of them named in more than half the city mentions."""
     cities = [n for n in votes if regions[n].level == "city"]
     provinces = {regions[n].province for n in cities}
-    if (len(cities) < _ROUND_OF_CITIES or len(provinces) != 1
+    if (regions[best].level != "city" or len(cities) < _ROUND_OF_CITIES or len(provinces) != 1
             or 2 * votes[best] > sum(votes[n] for n in cities)):
         return None
     return region_by_name(provinces.pop())
@@ -731,8 +731,8 @@ def _enclosing(region: Region, level: str) -> Region | None:
     """The region of `level` that holds `region` (its province, or its parent city), if any."""
     for name in (region.province, region_name_of_code(region.parent_code)):
         outer = region_by_name(name) if name else None
-        if outer is not None and outer.name != region.name and (
-                outer.level == level or RegionResolver._fits_level(outer, level)):
+        if outer is not None and outer.name != region.name and RegionResolver._fits_level(
+                outer, level):
             return outer
     return None
 
@@ -755,8 +755,9 @@ def region_name_of_code(code: str) -> str:
 
 def _is_aside(text: str, mention: Mention) -> bool:
     """A place that is not what its sentence is about: an example of a list (滨海新区开发区等
-    9个重点园区: one of the things counted), a word of a quoted name (“中国啤酒之都”) or
-    the ends of a route (成渝|中线高铁)."""
+    9个重点园区: one of the things counted), a word of a quoted name (“中国啤酒之都”), the
+    ends of a route (成渝|中线高铁), visitors' origin (香港|旅客) or the source a figure is
+    cited from (据|合肥海关|统计)."""
     return (_is_example(text, mention) or _in_quoted_name(text, mention)
             or _names_a_route(text, mention) or _names_an_origin(text, mention)
             or _in_attribution(text, mention))
@@ -779,7 +780,10 @@ def _names_an_origin(text: str, mention: Mention) -> bool:
     """A place right before 旅客/游客 (香港旅客673万人次, 来自台湾的游客) is where the visitors
     come from: the figure is the destination's, which the story is about."""
     after = mention.end + (1 if text.startswith("的", mention.end) else 0)
-    return text.startswith(words_by_role("context_words", "origin_of"), after)
+    received = words_by_role("context_words", "received")
+    return any(text.startswith(word, after)  # not 杭州游客接待量: the visitors it receives
+               and not text.startswith(received, after + len(word))
+               for word in words_by_role("context_words", "origin_of"))
 
 
 def _names_a_route(text: str, mention: Mention) -> bool:

@@ -73,7 +73,6 @@ def _plan_end_years() -> dict[str, int]:
 
 
 _TITLE_LINES = 3
-_SINCE = re.compile("以来")
 _BASE_REACH = 6  # characters after a year within which 水平 makes it a yardstick
 _HEADING_MAX = 30  # a section heading is a short line
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
@@ -294,6 +293,20 @@ def carried_years(text: str, sentences: Sentences, stated: list[int | None],
     return carried
 
 
+_VAGUE_REACH = 6  # characters: the longest vague opening (有史以来)
+
+
+@cache
+def _since_words() -> re.Pattern[str]:
+    return re.compile("|".join(words_by_role("context_words", "since")) or r"(?!)")
+
+
+@cache
+def _vague_since() -> tuple[str, ...]:
+    """Openings that name no start (长期以来, 有史以来): no period a tally runs from."""
+    return words_by_role("context_words", "vague_since")
+
+
 def section_heads(text: str, sentences: Sentences) -> list[int | None]:
     """For each sentence, the index of the heading sentence of its section (itself for a
     heading, None before any)."""
@@ -340,7 +353,8 @@ def since_frames(text: str, sentences: Sentences, stated: list[int | None]) -> l
     paragraph's tallies are then totals since that start."""
     framed: list[bool] = []
     current = False
-    since = {sentences.index_of(m.start()) for m in _SINCE.finditer(text)}
+    since = {sentences.index_of(m.start()) for m in _since_words().finditer(text)
+             if not text[max(0, m.end() - _VAGUE_REACH):m.end()].endswith(_vague_since())}
     for index in range(len(sentences.starts)):
         if _new_paragraph(text, sentences, index):
             current = False

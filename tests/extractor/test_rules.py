@@ -47,6 +47,7 @@ def row(text: str, quote: str, date: dt.date | None = DATE) -> dict:
      "target"),
     # ... also where each item ends a sentence in ；
     ("主要预期目标是:地区生产总值增长6%左右；一般公共预算收入增长5%。", "5%", "target"),
+    ("主要预期目标是:地区生产总值增长6%左右；\n全年一般公共预算收入增长5%。", "5%", "change"),
     # a target year governs the growth rate stated after the target level
     ("到2026年,地区生产总值达1800亿元左右,年均增长6%以上。", "6%", "target"),
 ])
@@ -386,6 +387,7 @@ def test_a_claim_naming_no_field_takes_its_storys_field() -> None:
     ("2014年以来,累计疏解企业3000家。\n8家央企总部迁出北京。", "8家", "level"),  # new paragraph
     ("2014年以来,累计疏解企业3000家。全市城镇化率达65%。", "65%", "share"),  # not a tally
     ("100多项改革措施陆续推出。", "100多项", "cumulative"),      # 陆续: one after another
+    ("长期以来,本地企业众多。全市新增企业300家。", "300家", "level"),  # 长期以来 names no start
 ])
 def test_a_paragraphs_period_makes_its_tallies_cumulative(text: str, quote: str,
                                                           kind: str) -> None:
@@ -442,6 +444,8 @@ def test_a_port_named_after_its_cities_is_a_place(text: str, port: str) -> None:
      "58公里", "永川区"),
     # a place before 旅客 is where visitors come from: the figure is the destination's
     ("澳门全年入境旅客2821万人次。其中,香港旅客673万人次。", "673万人次", "澳门特别行政区"),
+    # ... unless the place is the document's own: its visitors are counted there
+    ("浙江省各地旅游持续回暖。杭州游客接待量增长5%。", "5%", "杭州市"),
     # a place in the source a figure is cited from is the office, not the place counted
     ("安徽省上半年经济运行平稳。据合肥海关统计,上半年全省进出口3213.5亿元,其中出口1878.2亿元。",
      "1878.2亿元", "安徽省"),
