@@ -365,6 +365,7 @@ def test_an_alias_of_a_site_needs_its_own_parent_named() -> None:
     ("全市集装箱吞吐量2100万标准箱。", "2100万标准箱", "infrastructure_transport"),
     ("为老年人免费体检6次。", "6次", "social_livelihood"),
     ("东方影都累计贡献票房超310亿元。", "310亿元", "culture_tourism"),
+    ("全年营业收入达50亿元。", "50亿元", "economy"),  # a specific row above 收入
 ])
 def test_category_from_the_words_of_the_label_or_sentence(text: str, quote: str,
                                                          category: str) -> None:
