@@ -117,8 +117,8 @@ def infer_document_date(text: str) -> dt.date | None:
 
     A dateline gives it whole; an issue line (2024年第12期) gives the year;
     otherwise the latest year the text reports on, not counting target years
-    (到2035年), with the month and day of a wire dateline (新华社南京3月22日电)
-    if there is one.
+    (到2035年) or horizons (2035年远景目标), with the month and day of a wire dateline
+    (新华社南京3月22日电) if there is one.
     """
     line_date = dateline(text)
     if line_date is not None:
@@ -126,8 +126,11 @@ def infer_document_date(text: str) -> dt.date | None:
     issue = _ISSUE.search(text)
     if issue:
         return dt.date(int(issue.group(1)), 1, 1)
+    # a horizon (2035年远景目标) is no year the text reports on; no clock is read, so the
+    # same text always gives the same date
+    horizon = words_by_role("context_words", "horizon")
     years = [int(m.group(1)) for m in _ANY_YEAR.finditer(text)
-             if int(m.group(1)) <= dt.date.today().year]
+             if not text.startswith(horizon, m.end())]
     if not years:
         return None
     wire = _WIRE_DATELINE.search(text)

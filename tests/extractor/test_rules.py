@@ -488,3 +488,12 @@ def test_quan_sheng_opening_a_sentence_is_its_subject() -> None:
     text = ("杭州台记者:去年杭州数字经济增加值4905亿元。\n主持人:感谢各位记者。"
             "今年全省经济社会发展的主要预期目标是:地区生产总值增长6%以上。")
     assert row(text, "6%")["region"] == "浙江省"
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("展望2035年远景目标。2023年全市地区生产总值增长5%。", 2023),  # a horizon is no date
+    ("到2035年基本实现现代化。2023年全市地区生产总值增长5%。", 2023),  # nor a target
+    ("2023年全市地区生产总值增长5%,2030年前后达峰。", 2023),
+])
+def test_a_documents_year_is_the_latest_it_reports_on(text: str, year: int) -> None:
+    assert row(text, "5%", None)["doc_date"] == f"{year}-01-01"
