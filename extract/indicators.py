@@ -26,7 +26,6 @@ from .tables import load_table, longest_ending, words_by_role
 OTHER = "other"  # the category of a claim no keyword places
 _WORD_REACH = 4  # characters after a counter that can finish the word it opens (人|口)
 # 较2022年末, 比上年: the base of a comparison
-_COMPARED = re.compile(r"[较比](?=\d|上年|去年|前年|上月|上季|同期)")
 _MAX_LABEL = 14  # characters: a column name, not a sentence
 _AFTER_REACH = 2 * _MAX_LABEL  # characters after a number that can hold its label
 _BEFORE_REACH = 3 * _MAX_LABEL  # ... and before it: a label and the predicate between
@@ -94,6 +93,14 @@ def _count_suffixes() -> dict[str, str]:
 @cache
 def _words(role: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_table("label_words") if r["role"] == role)
+
+
+@cache
+def _compared() -> re.Pattern[str]:
+    """较 or 比 opening a comparison's base (较2022年末, 比上年): its subject stands before it."""
+    marks = "".join(words_by_role("context_words", "comparison_mark"))
+    bases = "|".join(words_by_role("context_words", "comparison_base"))
+    return re.compile(f"[{marks}](?=\\d|{bases})")
 
 
 @cache
@@ -426,7 +433,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     # 空缺率较|2022年末).
     qualified = max(lo, number_start - len(qualifier_word_before(text, number_start)))
     link = longest_ending(text, qualified, _words("link"), _longest_link()) or ""
-    cuts = [lo, *(m.start() for m in _COMPARED.finditer(text, lo, number_start)),
+    cuts = [lo, *(m.start() for m in _compared().finditer(text, lo, number_start)),
             max(lo, qualified - len(link)), qualified, number_start]
     pieces = itertools.pairwise(sorted(set(cuts)))
     tokens = _as_nouns([t for a, b in pieces for t in tagged_tokens(text, a, b)]
@@ -455,7 +462,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
             base, _ = _phrase_before(tokens, start, places)
             if base:  # 本地生产总值按年实质增长4.1%: the measure stands before its aspect
                 label = base + label
-        compared = list(_COMPARED.finditer(text, clause_start, number_start))
+        compared = list(_compared().finditer(text, clause_start, number_start))
         if not label and compared:  # 空缺率较2022年末下降了22.2%: the subject precedes 较
             label, _ = _phrase_before(tokens, compared[-1].start(), places)
         confidence = 0.7

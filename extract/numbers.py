@@ -35,7 +35,6 @@ _RANGE_LINK = re.compile(r" ?(?:至|到|—|–|~|～|-) ?(?=[\d零〇一二两�
 _CODE_NEIGHBOURS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_{}+:/-.#@×*=<>")
 # A counter this small, written in Chinese numerals, usually counts rhetorical
 # items (四个意识, 十项行动, 七种能力) or a phase (二期工程) rather than things in the world.
-_RHETORICAL_COUNTERS = frozenset("个项条种类点面批支次大地化期")
 _RHETORICAL_MAX = 10
 _NOT_COUNT_TAGS = frozenset("vdpc")  # verbs, adverbs, prepositions, conjunctions
 _WORD_REACH = 6  # characters tagged after a counter to see whether it starts a longer word
@@ -384,4 +383,5 @@ def _is_rhetorical(text: str, start: int, end: int) -> bool:
     unit_char = text[end - 1]
     quoted = start and text[start - 1] in "“‘「『\"'"
     closing = text[end:end + 1]
-    return bool(quoted or unit_char in _RHETORICAL_COUNTERS or (closing and closing in "大”’」』"))
+    return bool(quoted or unit_char in words_by_role("context_words", "rhetorical_counter")
+                or (closing and closing in "大”’」』"))
