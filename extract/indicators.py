@@ -104,14 +104,9 @@ def _compared() -> re.Pattern[str]:
 
 
 @cache
-def _longest_link() -> int:
-    """The longest link word's length: how far back from a number one can end."""
-    return max(map(len, _words("link")), default=0)
-
-
-@cache
-def _longest_aspect() -> int:
-    return max(map(len, _words("aspect")), default=0)
+def _longest(role: str) -> int:
+    """The length of the role's longest word: how far back a match can start."""
+    return max(map(len, _words(role)), default=0)
 
 
 @cache
@@ -374,7 +369,7 @@ def _without_rate_suffix(label: str) -> str:
         if label.endswith(ending) and len(label) > len(ending):
             label = label[: -len(ending)]
             break
-    aspect = longest_ending(label, len(label), _words("aspect"), _longest_aspect())
+    aspect = longest_ending(label, len(label), _words("aspect"), _longest("aspect"))
     return label[: -len(aspect)] if aspect and len(label) > len(aspect) else label
 
 
@@ -432,7 +427,7 @@ def label_indicator(text: str, scopes: tuple[int, int, int], number_start: int,
     # apart too: jieba glues them to the word before (宽约|7米, 办结率|达98.7%, 老年人口|达,
     # 空缺率较|2022年末).
     qualified = max(lo, number_start - len(qualifier_word_before(text, number_start)))
-    link = longest_ending(text, qualified, _words("link"), _longest_link()) or ""
+    link = longest_ending(text, qualified, _words("link"), _longest("link")) or ""
     cuts = [lo, *(m.start() for m in _compared().finditer(text, lo, number_start)),
             max(lo, qualified - len(link)), qualified, number_start]
     pieces = itertools.pairwise(sorted(set(cuts)))

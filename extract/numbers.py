@@ -21,12 +21,13 @@ from .segment import MAX_SENTENCE, tagged_tokens, word_frequency
 from .tables import load_table, longest_match, words_by_role
 
 _CN_DIGITS = "零〇一二两三四五六七八九十"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 1,234.5 or 1234.5
 _NUMBER = re.compile(
     # The lookahead lets the regex engine skip, in C, every character no number opens with.
     r"(?=[\d百零〇一二两三四五六七八九十千])(?:"
     r"(?P<ratio>\d+(?:\.\d+)?(?::\d+(?:\.\d+)?){2,})"
     r"|百分之(?P<pct>[零〇一二两三四五六七八九十百点]+)"
-    r"|(?P<ar>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"|(?P<ar>{_ARABIC})"
     r"|(?P<cn>[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?))"
 )
 _RANGE_LINK = re.compile(r" ?(?:至|到|—|–|~|～|-) ?(?=[\d零〇一二两三四五六七八九十])")
@@ -189,7 +190,7 @@ def _read_tail(text: str, pos: int) -> tuple[int, float, Unit | None, str]:
     return end, factor, None, qualifier
 
 
-_ARABIC_PART = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+_ARABIC_PART = re.compile(_ARABIC)
 _TENTHS_DIGITS = "一二三四五六七八九"
 
 

@@ -173,8 +173,10 @@ def qualify(doc: Doc) -> None:
 
 
 def date_claims(doc: Doc) -> None:
-    """The year each figure refers to; the state before a from/to pair keeps none."""
-    cache: dict[int, int | None] = {}
+    """The year each figure refers to; the state before a from/to pair keeps none, and a
+    figure only the document's date would date takes its story title's year."""
+    titled = [title_year(doc.clean[story.start:story.title_end], doc.year)
+              for story in doc.regions.stories]
     for claim in doc.claims:
         number = claim.number
         if claim.cell is not None:  # a year column, else the year the report covers
@@ -185,19 +187,10 @@ def date_claims(doc: Doc) -> None:
             continue
         claim.year = resolve_year(claim.window(doc, "sentence"), doc.year,
                                   doc.carried_years[claim.sentence])
-        if claim.year.from_date:
+        year = titled[doc.regions.story_index(number.start)]
+        if claim.year.from_date and year is not None and year != doc.year:
             # 澳门去年入境旅客逾2821万人次 over a story: the year its title reports on
-            titled = _title_year(doc, doc.regions.story_index(number.start), cache)
-            if titled is not None and titled != doc.year:
-                claim.year = YearGuess(titled, 0.7, one_year=True)
-
-
-def _title_year(doc: Doc, story: int, cache: dict[int, int | None]) -> int | None:
-    """The year a story's title states (去年…, 2023年…), if any, read once per story."""
-    if story not in cache:
-        bounds = doc.regions.stories[story]
-        cache[story] = title_year(doc.clean[bounds.start:bounds.title_end], doc.year)
-    return cache[story]
+            claim.year = YearGuess(year, 0.7, one_year=True)
 
 
 def classify_kinds(doc: Doc) -> None:
@@ -228,9 +221,8 @@ def classify_kinds(doc: Doc) -> None:
             claim.kind in ("target", "forecast") and states_change(windows, number.unit_kind))
         lead = _lead_clause(doc, claim)
         if lead is not None:
-            text = doc.clean[lead[0]:lead[1]]
-            led = classify_kind({"sentence": text, "clause": text, "segment": text, "after": ""},
-                                number.unit_kind, default, has_target)
+            led = _kind_of_text(doc.clean[lead[0]:lead[1]], number.unit_kind, default,
+                                has_target)
             if led[0] in ("target", "forecast") or (
                     lead[1] == claim.clause_start - 1
                     and (claim.kind, claim.sign) == (default or "level", 1)):
@@ -252,8 +244,7 @@ def classify_kinds(doc: Doc) -> None:
             key = (head, number.unit_kind, default, has_target)
             if key not in planned:
                 heading = doc.clean[doc.sentences.starts[head]:doc.sentences.ends[head]]
-                planned[key] = classify_kind({"sentence": heading, "clause": heading,
-                                              "segment": heading, "after": ""}, *key[1:])
+                planned[key] = _kind_of_text(heading, *key[1:])
             led = planned[key]
             if led[0] in ("target", "forecast"):
                 claim.kind = led[0]
@@ -264,6 +255,12 @@ def classify_kinds(doc: Doc) -> None:
                 "target", "forecast", "change"):
             claim.kind, claim.sign = number.default_kind or "level", 1
         previous = claim
+
+
+def _kind_of_text(text: str, unit_kind: str, default: str, has_target: bool) -> tuple[str, int]:
+    """The kind a lead clause or a heading gives the figures it governs, read as a whole."""
+    return classify_kind({"sentence": text, "clause": text, "segment": text, "after": ""},
+                         unit_kind, default, has_target)
 
 
 _CLAUSE_END = re.compile(r"[,:;]")
@@ -414,14 +411,15 @@ def categorise_by_story(doc: Doc) -> None:
     """A claim whose label and sentence name no field (参观人次, 措施数量) takes the field
     most of its story's claims are in: a story about a discipline-inspection centre is
     about governance even where a sentence does not say so."""
+    stories = [doc.regions.story_index(claim.number.start) for claim in doc.claims]
     fields: dict[int, Counter[str]] = defaultdict(Counter)
-    for claim in doc.claims:
+    for claim, story in zip(doc.claims, stories, strict=True):
         assert claim.indicator is not None
         if claim.indicator.category != OTHER:
-            fields[doc.regions.story_index(claim.number.start)][claim.indicator.category] += 1
-    for claim in doc.claims:
+            fields[story][claim.indicator.category] += 1
+    for claim, story in zip(doc.claims, stories, strict=True):
         assert claim.indicator is not None
-        votes = fields.get(doc.regions.story_index(claim.number.start))
+        votes = fields.get(story)
         if claim.indicator.category == OTHER and votes:
             claim.indicator = replace(claim.indicator, category=votes.most_common(1)[0][0])
 

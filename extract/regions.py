@@ -23,6 +23,7 @@ import ahocorasick_rs
 from .segment import Sentences, clause_start, own_tag, tagged_tokens, tagger, word_frequency
 from .stories import Story, split_stories
 from .tables import load_table, longest_ending, words_by_role
+from .years import relative_year_words
 
 LEVEL_RANK = {"country": 0, "macro_region": 1, "province": 2, "city": 3, "county": 4,
               "site": 5, "township": 5, "village": 6}
@@ -159,12 +160,6 @@ def _suffix_matches(text: str) -> Iterator[re.Match[str]]:
 @cache
 def _place_suffixes() -> dict[str, str]:
     return {row["suffix"]: row["level"] for row in load_table("place_suffixes")}
-
-
-@cache
-def _time_words() -> frozenset[str]:
-    """The words naming a year relative to the document's date (去年, 今年, 目前)."""
-    return frozenset(row["word"] for row in load_table("relative_years"))
 
 
 @cache
@@ -307,7 +302,7 @@ def _local_mentions(text: str) -> list[Mention]:
     found = []
     suffixes = _place_suffixes()
     by_length = sorted(suffixes, key=len, reverse=True)
-    time_words, sheds = _time_words(), words_by_role("context_words", "name_sheds")
+    time_words, sheds = relative_year_words(), words_by_role("context_words", "name_sheds")
     for match in _suffix_matches(text):
         suffix = next(x for x in by_length if match.group().endswith(x))
         stem_end = match.end() - len(suffix)

@@ -62,6 +62,11 @@ def _relative_offsets() -> dict[str, int | None]:
             for row in load_table("relative_years")}
 
 
+def relative_year_words() -> frozenset[str]:
+    """Every word relative_years.csv holds (去年, 目前, 曾经 …): time words, not names."""
+    return frozenset(_relative_offsets())
+
+
 @cache
 def _one_year_words() -> frozenset[str]:
     return frozenset(row["word"] for row in load_table("relative_years") if row["one_year"])
